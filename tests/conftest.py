@@ -1,0 +1,73 @@
+"""pytest wiring.
+
+Every claim x evidence pair is collected as its own item from the claim declarations (the same
+generator that feeds ``verify prove`` and the LaTeX), named ``<claim id>[<evidence key>]``, e.g.
+``tests/test_claims.py::pe.score.add_expansion[symbolic]``.  An item passes when its evidence reaches the
+finding the recorded verdict needs; a timeout, an error or an undecided finding fails it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+CLAIMS_FILE = "test_claims.py"
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return REPO
+
+
+class ClaimEvidenceFailed(Exception):
+    pass
+
+
+class ClaimItem(pytest.Item):
+    def __init__(self, *, claim, evidence, **kwargs):
+        super().__init__(**kwargs)
+        self.claim = claim
+        self.evidence = evidence
+        self.add_marker("claim")
+        self.add_marker(getattr(pytest.mark, f"kind_{evidence.kind}"))
+
+    def runtest(self) -> None:
+        from verify.core import run_one
+
+        rec = run_one(self.claim, self.evidence)
+        self.user_properties.append(("figure", rec.figure))
+        if rec.status != rec.expected:
+            raise ClaimEvidenceFailed(
+                f"{rec.test_id} ({self.claim.source}): evidence found {rec.status!r}; the recorded verdict "
+                f"{self.claim.recorded!r} needs {rec.expected!r}\n  figure: {rec.figure}\n  detail: {rec.detail}"
+            )
+
+    def repr_failure(self, excinfo, style=None):
+        if isinstance(excinfo.value, ClaimEvidenceFailed):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo, style=style)
+
+    def reportinfo(self):
+        return self.path, None, self.name
+
+
+class ClaimFile(pytest.File):
+    def collect(self):
+        from verify.core import all_claims
+        from verify.core.runner import iter_items
+
+        for claim, ev in iter_items(all_claims()):
+            yield ClaimItem.from_parent(self, name=f"{claim.id}[{ev.key}]", claim=claim, evidence=ev)
+
+
+def pytest_collect_file(file_path: Path, parent):
+    if file_path.name == CLAIMS_FILE and file_path.parent == REPO / "tests":
+        return ClaimFile.from_parent(parent, path=file_path)
+    return None
+
+
+def pytest_configure(config):
+    for kind in ("symbolic", "mpmath", "numpy", "counterexample", "montecarlo", "torch"):
+        config.addinivalue_line("markers", f"kind_{kind}: claim evidence of kind {kind}")

@@ -1,0 +1,1 @@
+"""The report face: LaTeX derivations, figures and the PDF."""
