@@ -1,0 +1,157 @@
+"""The command line faces on a small toy topic (the real topics are exercised by test_claims)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import mpmath
+import pytest
+import sympy as sp
+
+import verify.core.topic as topic_mod
+import verify.report.build as build_mod
+from verify.cli import main
+from verify.core.claim import Claim, Step
+from verify.core.numeric import counterexample_evidence, mp_identity_evidence
+from verify.core.symbolic import derivation_evidence
+from verify.core.topic import Figure, Topic
+
+x, y = sp.symbols("x y", real=True)
+
+
+def _toy_figures(outdir):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from verify.core.io import save_atomic
+
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.plot([0, 1], [0, 1])
+    ax.set_title("toy")
+    save_atomic(outdir / "toy.pdf", lambda p: fig.savefig(p, metadata={"CreationDate": None}))
+    plt.close(fig)
+    return [Figure("figures/toy.pdf", "A toy figure.", "fig:toy")]
+
+
+def toy_topic(wrong_record=False):
+    square = [Step((x + y) ** 2, x**2 + 2 * x * y + y**2, why="expand")]
+    claims = [
+        Claim("toy.alg.square", "Toy 1", "binomial square", sp.Eq((x + y) ** 2, x**2 + 2 * x * y + y**2),
+              "refuted" if wrong_record else "holds",
+              [derivation_evidence(square),
+               mp_identity_evidence(lambda a, b: (a + b) ** 2, lambda a, b: a * a + 2 * a * b + b * b,
+                                    [(1, 2), (mpmath.mpf("0.3"), -7)])],
+              derivation=square),
+        Claim("toy.alg.dream", "Toy 2", "freshman's dream", sp.Eq((x + y) ** 2, x**2 + y**2), "refuted",
+              [derivation_evidence([Step((x + y) ** 2, x**2 + y**2)]),
+               counterexample_evidence(lambda: mpmath.mpf(9), lambda: mpmath.mpf(5), "x=1, y=2")],
+              corrects="toy.alg.square", note=r"The cross term $2xy$ is missing."),
+    ]
+    return Topic("toy", "Toy topic", claims, intro=r"A topic for testing the faces.", figures=_toy_figures)
+
+
+@pytest.fixture
+def toy(monkeypatch):
+    def use(**kw):
+        t = toy_topic(**kw)
+        monkeypatch.setattr(topic_mod, "load_topics", lambda: [t])
+        monkeypatch.setattr(build_mod, "load_topics", lambda: [t])
+        from verify.core import runner
+        monkeypatch.setattr(runner, "_CACHE", {})
+        return t
+    return use
+
+
+def test_list(toy, capsys):
+    toy()
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    assert "toy.alg.square" in out and "Toy 2" in out
+
+
+def test_prove_table_and_exit_status(toy, capsys):
+    toy()
+    assert main(["prove", "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "2/2 verdicts as recorded" in out
+    assert "1/1 steps verified" in out
+
+
+def test_prove_fails_when_a_verdict_differs(toy, capsys):
+    toy(wrong_record=True)
+    assert main(["prove", "--no-progress"]) == 1
+    out = capsys.readouterr().out
+    assert "≠ recorded" in out and "1/2 verdicts as recorded" in out
+
+
+def test_prove_json(toy, capsys):
+    toy()
+    assert main(["prove", "--json", "--no-progress", "toy.alg.dream"]) == 0
+    (rec,) = json.loads(capsys.readouterr().out)
+    assert {"id", "source", "statement", "recorded", "verdict", "evidence"} <= rec.keys()
+    assert rec["verdict"] == "refuted" and rec["recorded"] == "refuted"
+    assert {e["kind"] for e in rec["evidence"]} == {"symbolic", "counterexample"}
+    assert all({"kind", "status", "figure", "seconds"} <= e.keys() for e in rec["evidence"])
+
+
+def test_unknown_id_suggests_and_exits_2(toy, capsys):
+    toy()
+    assert main(["prove", "toy.alg.sqare"]) == 2
+    err = capsys.readouterr().err
+    assert "no claim matches 'toy.alg.sqare'" in err and "toy.alg.square" in err
+
+
+def test_prefix_selection(toy, capsys):
+    toy()
+    assert main(["list", "--json", "toy.alg"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 2
+    assert main(["list", "--json", "toy.alg.d*"]) == 0
+    assert [c["id"] for c in json.loads(capsys.readouterr().out)] == ["toy.alg.dream"]
+
+
+def test_no_command_prints_help(capsys):
+    assert main([]) == 2
+    assert "verify prove" in capsys.readouterr().out
+
+
+def test_bad_jobs_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["prove", "--jobs", "0"])
+    assert exc.value.code == 2
+    assert "positive integer" in capsys.readouterr().err
+
+
+def test_report_tex_only_is_deterministic(toy, tmp_path, capsys):
+    toy()
+    assert main(["report", "--tex-only", "-o", str(tmp_path / "a"), "--no-progress"]) == 0
+    assert main(["report", "--tex-only", "-o", str(tmp_path / "b"), "--no-progress"]) == 0
+    a = (tmp_path / "a/derivations/toy.tex").read_bytes()
+    assert a == (tmp_path / "b/derivations/toy.tex").read_bytes()
+    text = a.decode()
+    assert r"\section{Toy topic}" in text and r"\begin{align*}" in text and "Corrects" in text
+    assert not (tmp_path / "a/report.tex").exists()
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed")
+def test_report_builds_a_pdf_and_leaves_no_junk(toy, tmp_path, capsys):
+    toy()
+    out = tmp_path / "rep"
+    assert main(["report", "-o", str(out), "--no-progress"]) == 0
+    pdf = out / "report.pdf"
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    names = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
+    assert names == ["derivations", "derivations/toy.tex", "figures", "figures/toy.pdf", "report.pdf",
+                     "report.tex"]
+
+
+def test_report_without_pdflatex_says_so(toy, tmp_path, monkeypatch, capsys):
+    toy()
+    monkeypatch.setattr(build_mod.shutil, "which", lambda name: None)
+    out = tmp_path / "rep"
+    assert main(["report", "-o", str(out), "--no-progress"]) == 0
+    err = capsys.readouterr().err
+    assert "pdflatex not found" in err and "texlive" in err
+    assert (out / "report.tex").exists() and not (out / "report.pdf").exists()
