@@ -65,6 +65,22 @@ def toy(monkeypatch):
     return use
 
 
+def test_a_crashing_check_is_reported_and_the_run_goes_on(toy, monkeypatch, capsys):
+    t = toy()
+    from verify.core.claim import Evidence
+
+    def crash():
+        raise RuntimeError("kernel exploded")
+
+    broken = Claim("toy.alg.broken", "Toy 3", "broken check", "x", "holds", [Evidence("numpy", crash)])
+    t2 = Topic("toy", "Toy topic", [*t.claims, broken])
+    monkeypatch.setattr(topic_mod, "load_topics", lambda: [t2])
+    assert main(["prove", "--no-progress"]) == 1
+    out = capsys.readouterr().out
+    assert "2/3 verdicts as recorded" in out
+    assert "RuntimeError: kernel exploded" in out
+
+
 def test_list(toy, capsys):
     toy()
     assert main(["list"]) == 0
