@@ -1,0 +1,126 @@
+"""What does the observation printed under Ex 2c describe?  (claim ``agg.seed.2c_observation_topic``)
+
+The text: "both score matrices look essentially the same ... a very strong score on the main diagonal and
+then a decaying score when moving away from this diagonal, which oscillates."
+
+We turn the described pattern into a test on a square matrix ``A`` (:func:`diagonal_pattern`) and apply it
+to (a) the seed's own Ex 1c matrices ``KᵀQ`` for concatenation and addition (its code cell [4]/[5]:
+``get_E(64, 256)``, random ``X``) and (b) the only matrices Ex 2 produces: node × channel outputs of the
+softmax and power-mean aggregations on a path graph of 64 nodes with 64 channels.  The observation is
+about Ex 2 only if the pattern shows up in (b); it is about Ex 1c if it shows up in (a) and not in (b).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from verify.core.claim import Evidence, Outcome
+from verify.core.numeric import fmt
+
+
+def seed_get_E(n: int, p: int) -> np.ndarray:
+    """The seed's ``get_E`` (code cell [4]), verbatim in behaviour: rows alternate cos (odd k) / sin (even k)."""
+    i = np.arange(n) + 1
+    k = np.arange(p) + 1
+    E = np.zeros((p, n))
+    ii, kk = np.meshgrid(i, k)
+    E1 = np.sin(ii * np.exp(-2 * kk * np.log(10000) / 5000))
+    E2 = np.cos(ii * np.exp(-2 * kk * np.log(10000) / 5000))
+    E[k % 2 == 0, :] = E1[k % 2 == 0, :]
+    E[k % 2 == 1, :] = E2[k % 2 == 1, :]
+    return E
+
+
+def seed_get_score(E: np.ndarray, X: np.ndarray, mode: str) -> np.ndarray:
+    """The seed's ``get_score`` without its print: ``QᵀQ`` with ``Q = E + X`` (add) or ``[E; X]`` (cat)."""
+    if mode == "add":
+        Q = E + X
+    elif mode == "cat":
+        Q = np.append(E, X, axis=0)
+    else:
+        raise ValueError(f"mode must be 'add' or 'cat', got {mode!r}")
+    return Q.T @ Q
+
+
+def diagonal_pattern(A: np.ndarray) -> dict:
+    """Measure the described pattern on a square matrix.
+
+    * ``diag_ratio``: mean of the main diagonal over the mean absolute off-diagonal entry
+      ("a very strong score on the main diagonal": ratio > 3);
+    * ``decay``: mean |profile| over offsets 1..n/8 divided by that over offsets n/2..3n/4, where
+      ``profile[k]`` is the mean of the k-th super-diagonal ("decaying away from the diagonal": > 1.5);
+    * ``oscillations``: sign changes of the detrended profile over offsets 1..n/2 ("which oscillates": ≥ 2).
+    ``present`` is the conjunction.
+    """
+    A = np.asarray(A, dtype=float)
+    n = A.shape[0]
+    if A.ndim != 2 or A.shape[1] != n or n < 16:
+        raise ValueError("diagonal_pattern needs a square matrix of size >= 16")
+    off = A[~np.eye(n, dtype=bool)]
+    diag_ratio = float(np.mean(np.diag(A)) / max(np.mean(np.abs(off)), 1e-300))
+    profile = np.array([np.mean(np.diag(A, k)) for k in range(n)])
+    near = np.mean(np.abs(profile[1:max(2, n // 8) + 1]))
+    far = np.mean(np.abs(profile[n // 2: 3 * n // 4]))
+    decay = float(near / max(far, 1e-300))
+    seg = profile[1: n // 2 + 1]
+    ks = np.arange(seg.size)
+    trend = np.polyval(np.polyfit(ks, seg, 2), ks)
+    resid = seg - trend
+    signs = np.sign(resid[np.abs(resid) > 1e-9 * max(1.0, float(np.max(np.abs(seg))))])
+    oscillations = int(np.sum(signs[1:] != signs[:-1])) if signs.size > 1 else 0
+    present = diag_ratio > 3 and decay > 1.5 and oscillations >= 2
+    return {"diag_ratio": diag_ratio, "decay": decay, "oscillations": oscillations, "present": bool(present)}
+
+
+def _path_neighbourhoods(n: int, radius: int = 2) -> list[list[int]]:
+    return [[j for j in range(max(0, i - radius), min(n, i + radius + 1)) if j != i] for i in range(n)]
+
+
+def aggregation_matrices(n: int = 64, channels: int = 64, seed: int = 0) -> dict[str, np.ndarray]:
+    """Node × channel outputs of S(λ, η=0) and P(q, η=0) on a path graph (neighbours within distance 2),
+    for random non-negative messages; the only matrices Ex 2's aggregations produce."""
+    rng = np.random.default_rng(seed)
+    X = np.abs(rng.normal(size=(n, channels)))
+    nbrs = _path_neighbourhoods(n)
+    out = {}
+    for name, fn in {
+        "softmax λ=1": lambda m: float(np.sum(np.exp(m - m.max()) / np.sum(np.exp(m - m.max())) * m)),
+        "softmax λ=0": lambda m: float(np.mean(m)),
+        "power q=3": lambda m: float(np.mean(m ** 3) ** (1 / 3)),
+        "power q=∞": lambda m: float(np.max(m)),
+    }.items():
+        A = np.empty((n, channels))
+        for v in range(n):
+            for c in range(channels):
+                A[v, c] = fn(X[nbrs[v], c])
+        out[name] = A
+    return out
+
+
+def seed_score_matrices(seed: int = 0) -> dict[str, np.ndarray]:
+    """The seed's Ex 1c matrices (``E = get_E(64, 256)``, ``X ~ N(0, std(E))`` with a fixed seed)."""
+    E = seed_get_E(64, 256)
+    X = np.random.default_rng(seed).normal(0.0, np.std(E), size=(256, 64))
+    return {"KᵀQ cat": seed_get_score(E, X, "cat"), "KᵀQ add": seed_get_score(E, X, "add")}
+
+
+def observation_evidence() -> Evidence:
+    def run() -> Outcome:
+        ex1 = {k: diagonal_pattern(v) for k, v in seed_score_matrices().items()}
+        ex2 = {k: diagonal_pattern(v) for k, v in aggregation_matrices().items()}
+        in_ex1 = all(r["present"] for r in ex1.values())
+        in_ex2 = any(r["present"] for r in ex2.values())
+        data = {"ex1c": ex1, "ex2": ex2}
+        r1 = min(r["diag_ratio"] for r in ex1.values())
+        r2 = max(r["diag_ratio"] for r in ex2.values())
+        fig = f"pattern in Ex 1c KᵀQ: {'yes' if in_ex1 else 'no'} (diag ratio ≥ {fmt(r1)}); " \
+              f"in Ex 2 outputs: {'yes' if in_ex2 else 'no'} (≤ {fmt(r2)})"
+        detail = "\n".join(f"{k}: {v}" for k, v in {**ex1, **ex2}.items())
+        if in_ex2:
+            return Outcome("holds", fig, detail, data=data)
+        if in_ex1:
+            return Outcome("refuted", fig, detail, data=data)
+        return Outcome("undecided", fig + " (pattern found nowhere)", detail, data=data)
+
+    return Evidence("numpy", run, label="pattern", budget=30,
+                    description="the described heatmap pattern tested on Ex 1c's KᵀQ and on Ex 2's outputs")
