@@ -27,12 +27,16 @@ softmax
 power mean
     The power mean is perfectly conditioned in ``x`` (``d log P / d log
     x_u = w_u``, ``w_u = x_u^q / sum x^q``, ``sum w_u = 1``) but its
-    sensitivity to ``q`` is ``kappa_q = |sum_u w_u log(x_u / P)|``.  Any
-    evaluation that forms ``q log x_u`` (or ``x_u^q``) in working precision
-    suffers this, and it is large for huge spreads of ``x`` inside a segment
-    with moderate ``|q|`` (e.g. ``|q| ~ 1e-3 .. 1`` with ``x`` from ``1e-300``
-    to ``1e300`` gives ``kappa_q`` in the hundreds).  ``kappa = max(1,
-    kappa_q)``.
+    sensitivity to ``q`` is ``kappa_q = |sum_u w_u log(x_u / P)|``, and
+    rounding every exponent ``q log(x_u / c)`` independently (which any
+    floating-point evaluation does) is amplified by
+    ``Lambda = sum_u w_u |log(x_u / P)| >= kappa_q``.  ``Lambda`` is large for
+    huge spreads of ``x`` inside a segment with moderate ``|q|`` (e.g.
+    ``|q| ~ 1e-3 .. 0.1`` with ``x`` from ``1e-300`` to ``1e300`` gives
+    ``Lambda`` in the hundreds) and for zeros with small ``q > 0`` (``P`` is
+    then astronomically small).  ``kappa = max(1, Lambda)``; the kernel's
+    error is a few ULP times ``kappa`` (for ``|q| < 2**-10`` the kernel
+    centres the exponents at the geometric mean and is much better than that).
 
 ``KAPPA_ILL = 16``: well-conditioned values are expected within a few ULP
 (the bound is about ``(n + 2) kappa`` ULP for the softmax, where ``n <= 50``

@@ -189,21 +189,48 @@ def _power_mean_once(vals, q, wp):
         return P, [tu / s for tu in terms]
 
 
+def _power_mean_tiny_q(vals, q, dps):
+    """Cumulant expansion for tiny |q| (all values > 0), or None if not applicable.
+
+    ``log P_q = K(q) / q`` with ``K(q) = log mean exp(q l_u)``, ``l = log x``, is
+    ``kappa_1 + q kappa_2 / 2 + q^2 kappa_3 / 6 + ...`` (cumulants of ``l``
+    under the uniform distribution).  With ``D = max |l_u - mean l|`` the
+    terms after ``q kappa_2 / 2`` are bounded by ``q^2 D^3``, so when that is
+    below ``10**-(dps + 5)`` the two-term expansion is exact to ``dps`` digits.
+    """
+    with mp.workdps(dps + 10):
+        logs = [mp.log(v) for v in vals]
+        n = len(vals)
+        lbar = mp.fsum(logs) / n
+        dev = [lu - lbar for lu in logs]
+        D = max(abs(x) for x in dev)
+        if q * q * D ** 3 > mp.mpf(10) ** (-(dps + 5)):
+            return None
+        var = mp.fsum([x * x for x in dev]) / n
+        P = mp.exp(lbar + q * var / 2)
+        w = [(1 + q * x) / n for x in dev]       # x^q / sum x^q to first order
+        return P, w
+
+
 def _power_mean_full(values, q, eta, dps):
     vals = _check_values(values, nonneg=True)
     q = mp.mpf(q) if not isinstance(q, mpmath.mpf) else q
     if mpmath.isnan(q):
         raise ValueError("q must not be NaN")
     wp = dps + 10
+    res = None
     if q != 0 and not mpmath.isinf(q) and abs(q) < 1:
-        wp += int(-mpmath.log10(abs(q))) + 1
-    P, w = _power_mean_once(vals, q, wp)
+        if all(v > 0 for v in vals) and abs(q) < mp.mpf(10) ** (-(dps // 2 + 20)):
+            res = _power_mean_tiny_q(vals, q, dps)
+        if res is None:
+            wp += int(-mpmath.log10(abs(q))) + 1
+    P, w = res if res is not None else _power_mean_once(vals, q, wp)
     with mp.workdps(wp):
         if P == 0 or mpmath.isinf(q):
-            kq = mp.mpf(0)
+            lam = mp.mpf(0)
         else:
-            kq = abs(mp.fsum([wu * mp.log(v / P) for wu, v in zip(w, vals) if wu]))
-        return +(P * _scale(len(vals), eta)), kq
+            lam = mp.fsum([wu * abs(mp.log(v / P)) for wu, v in zip(w, vals) if wu])
+        return +(P * _scale(len(vals), eta)), lam
 
 
 def power_mean_aggregate_mp(values, q, eta=0.0, dps=60):
@@ -219,18 +246,24 @@ def power_mean_aggregate_mp(values, q, eta=0.0, dps=60):
 
 
 def power_mean_condition_mp(values, q, dps=30):
-    """Condition numbers of the power mean.
+    """Effective condition number ``max(1, Lambda)`` of the power mean.
 
     With respect to relative perturbations of the ``x_u`` the power mean is
     perfectly conditioned: ``d log P / d log x_u = w_u >= 0`` with
-    ``sum w_u = 1`` (``w_u = x_u^q / sum_v x_v^q``), so ``kappa_x = 1``.  With
-    respect to relative perturbations of ``q`` (equivalently, of the products
-    ``q log x_u`` that any log-domain evaluation forms in working precision)
-    ``kappa_q = |q d log P / dq| = |sum_u w_u log(x_u / P)|``.  Returns
-    ``max(1, kappa_q)``.
+    ``sum w_u = 1`` (``w_u = x_u^q / sum_v x_v^q``).  With respect to a
+    relative perturbation of ``q`` the condition number is
+    ``kappa_q = |q d log P / dq| = |sum_u w_u log(x_u / P)|``.  Any evaluation
+    in floating point rounds each exponent ``q log(x_u / c)`` separately; with
+    independent relative perturbations ``eps_u`` of the exponents
+    ``q log(x_u / P)`` the relative change of ``P`` is
+    ``sum_u w_u eps_u log(x_u / P)``, bounded by
+    ``Lambda = sum_u w_u |log(x_u / P)| >= kappa_q`` times ``max |eps_u|``.
+    ``Lambda`` is large for huge spreads of ``x`` inside a segment and moderate
+    ``|q|`` (or zeros with small ``q > 0``, where ``P`` underflows); returned as
+    ``max(1, Lambda)``.
     """
-    _, kq = _power_mean_full(values, q, 0.0, dps)
-    return max(mp.mpf(1), kq)
+    _, lam = _power_mean_full(values, q, 0.0, dps)
+    return max(mp.mpf(1), lam)
 
 
 # --------------------------------------------------------------------------
@@ -255,7 +288,7 @@ def reference_segments(x, index, num_segments, fn, *args, dps=60, with_condition
         are available, see ``with_condition``).
     with_condition : bool
         If True (string ``fn`` only) also return an array of condition numbers:
-        ``softmax_condition_mp`` / ``max(1, kappa_q)`` of the power mean.
+        ``softmax_condition_mp`` / ``power_mean_condition_mp``.
 
     Returns
     -------

@@ -1,0 +1,456 @@
+"""Tests of the segment aggregation kernels (verify.aggregation.kernels).
+
+Agreement with the mpmath reference in ULP, limits, monotonicity,
+permutation invariance, sorted/unsorted index, empty segments, input
+validation, extreme inputs without floating-point exceptions, dtypes, and --
+when torch_geometric is installed -- agreement with PyG's aggregations.
+"""
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+from verify.aggregation.kernels import (
+    power_mean_aggregate,
+    segment_geometric_mean,
+    segment_max,
+    segment_mean,
+    segment_min,
+    segment_sum,
+    softmax_aggregate,
+)
+from verify.aggregation.accuracy import ulp_errors, kappa_threshold
+from verify.aggregation.reference import (
+    power_mean_aggregate_mp,
+    reference_segments,
+    softmax_aggregate_mp,
+)
+
+
+def _graph(rng, n_seg=12, max_size=30, channels=3, empty=(3,)):
+    sizes = rng.integers(1, max_size + 1, size=n_seg)
+    for e in empty:
+        sizes[e] = 0
+    index = np.repeat(np.arange(n_seg), sizes)
+    index = index[rng.permutation(len(index))]
+    return index, n_seg
+
+
+def _bruteforce(x, index, N, fn, fill=0.0):
+    X = x.reshape(len(x), -1)
+    out = np.full((N, X.shape[1]), fill)
+    for s in range(N):
+        rows = X[index == s]
+        if len(rows):
+            out[s] = fn(rows)
+    return out.reshape((N,) if x.ndim == 1 else (N, X.shape[1]))
+
+
+# ----------------------------------------------------------------------------
+# agreement with the mpmath reference
+# ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("dtype,bound", [(np.float64, 16.0), (np.float32, 0.5)])
+@pytest.mark.parametrize("t", [0.0, 1e-8, -1.0, 1.0, 3.7, -37.0, 1e8, math.inf, -math.inf])
+def test_softmax_matches_reference(dtype, bound, t):
+    rng = np.random.default_rng(1)
+    index, N = _graph(rng, n_seg=8, channels=2)
+    x = (2.0 + rng.random((len(index), 2))).astype(dtype)     # well-conditioned (no cancellation)
+    out = softmax_aggregate(x, index, N, t, eta=-0.5)
+    assert out.dtype == dtype
+    ref, kap = reference_segments(x, index, N, "softmax", t, -0.5, dps=30, with_condition=True)
+    err = ulp_errors(out, ref, dtype)
+    ok = ~np.isnan(err)
+    # forward error bound (n + 2) * kappa ULP in float64; correctly rounded in float32
+    assert np.all(err[ok] <= bound * np.maximum(1.0, kap[ok] / 2)), (err, kap)
+
+
+@pytest.mark.parametrize("dtype,bound", [(np.float64, 12.0), (np.float32, 0.5)])
+@pytest.mark.parametrize("q", [0.0, 1e-300, -1e-8, 0.3, -0.5, 1.0, -1.0, 2.0, 2.3, 2.5, -3.0, 37.0, 1e300,
+                               math.inf, -math.inf])
+def test_power_mean_matches_reference(dtype, bound, q):
+    rng = np.random.default_rng(2)
+    index, N = _graph(rng, n_seg=8, channels=2)
+    x = (0.1 + 2.0 * rng.random((len(index), 2))).astype(dtype)
+    out = power_mean_aggregate(x, index, N, q, eta=1.0)
+    assert out.dtype == dtype
+    ref, kap = reference_segments(x, index, N, "power_mean", q, 1.0, dps=30, with_condition=True)
+    err = ulp_errors(out, ref, dtype)
+    ok = ~np.isnan(err)
+    assert np.all(err[ok] <= bound * kap[ok]), (err, kap)
+
+
+def test_huge_spread_float64_against_reference():
+    """1e-300 next to 1e300 inside a segment, extreme t and q."""
+    rng = np.random.default_rng(3)
+    index, N = _graph(rng, n_seg=6, max_size=20, channels=2, empty=())
+    mags = 10.0 ** rng.uniform(-300, 300, size=(len(index), 2))
+    with np.errstate(all="raise"):
+        for t in (1e-300, -1e-8, 1.0, 1e300):
+            x = mags * rng.choice([-1.0, 1.0], size=mags.shape)
+            out = softmax_aggregate(x, index, N, t)
+            ref, kap = reference_segments(x, index, N, "softmax", t, 0.0, dps=30, with_condition=True)
+            err = ulp_errors(out, ref, np.float64)
+            assert np.all(err <= 16 * np.maximum(1, kap)), (t, err, kap)
+        for q in (0.0, 1e-300, 1e-8, -1e-8, 0.5, -2.0, 1e8, -1e300):
+            out = power_mean_aggregate(mags, index, N, q)
+            ref, kap = reference_segments(mags, index, N, "power_mean", q, 0.0, dps=30, with_condition=True)
+            err = ulp_errors(out, ref, np.float64)
+            assert np.all(err <= 16 * kap), (q, err, kap)
+            if abs(q) < 1e-4:     # the centred series path: few ULP despite kappa ~ 400
+                assert err.max() <= 8, (q, err)
+
+
+def test_reference_itself_on_closed_forms():
+    # softmax of two values: (a e^{ta} + b e^{tb}) / (e^{ta} + e^{tb})
+    from mpmath import mp, mpf
+    with mp.workdps(50):
+        a, b, t = mpf(1), mpf(-2), mpf(0.7)  # the binary64 value of 0.7
+        exact = (a * mp.exp(t * a) + b * mp.exp(t * b)) / (mp.exp(t * a) + mp.exp(t * b))
+        assert abs(softmax_aggregate_mp([1.0, -2.0], 0.7, 0.0, dps=40) - exact) < mpf(10) ** -38
+        # x = [-1, 1], tiny t: tanh(t) (needs the raised working precision)
+        v = softmax_aggregate_mp([-1.0, 1.0], 1e-300, 0.0, dps=30)
+        assert abs(v / mpf(1e-300) - 1) < mpf(10) ** -25
+        # harmonic mean, geometric mean, q -> 0 expansion
+        assert abs(power_mean_aggregate_mp([1.0, 4.0], -1, 0.0) - mpf(8) / 5) < mpf(10) ** -50
+        assert abs(power_mean_aggregate_mp([1.0, 4.0], 0, 0.0) - 2) < mpf(10) ** -50
+        g = power_mean_aggregate_mp([1.0, 4.0], 1e-300, 0.0, dps=40)
+        assert abs(g - 2) < mpf(10) ** -38
+        assert power_mean_aggregate_mp([0.0, 4.0], -2, 0.0) == 0
+        assert power_mean_aggregate_mp([3.0, 4.0], 1, 1.0) == 7
+
+
+# ----------------------------------------------------------------------------
+# limits and simple reductions
+# ----------------------------------------------------------------------------
+
+def test_limits_softmax():
+    rng = np.random.default_rng(4)
+    index, N = _graph(rng)
+    x = rng.standard_normal((len(index), 3))
+    cnt = np.bincount(index, minlength=N)[:, None].astype(float)
+    mean = _bruteforce(x, index, N, lambda r: r.mean(axis=0))
+    mx = _bruteforce(x, index, N, lambda r: r.max(axis=0))
+    mn = _bruteforce(x, index, N, lambda r: r.min(axis=0))
+    nz = cnt[:, 0] > 0
+    for eta in (0.0, 1.0, -0.5):
+        sc = np.where(cnt > 0, cnt, 1.0) ** eta
+        np.testing.assert_allclose(softmax_aggregate(x, index, N, 0.0, eta), mean * sc, rtol=1e-14, atol=1e-15)
+        np.testing.assert_array_equal(softmax_aggregate(x, index, N, math.inf, eta)[nz], (mx * sc)[nz])
+        np.testing.assert_array_equal(softmax_aggregate(x, index, N, -math.inf, eta)[nz], (mn * sc)[nz])
+        # large finite t approaches the limits
+        np.testing.assert_allclose(softmax_aggregate(x, index, N, 1e8, eta), mx * sc, rtol=1e-12)
+        np.testing.assert_allclose(softmax_aggregate(x, index, N, -1e300, eta), mn * sc, rtol=1e-15)
+        np.testing.assert_allclose(softmax_aggregate(x, index, N, 1e-300, eta), mean * sc, rtol=1e-12, atol=1e-14)
+
+
+def test_limits_power_mean():
+    rng = np.random.default_rng(5)
+    index, N = _graph(rng)
+    x = 0.05 + rng.random((len(index), 3))
+    bf = lambda f: _bruteforce(x, index, N, f)  # noqa: E731
+    mean = bf(lambda r: r.mean(axis=0))
+    geo = bf(lambda r: np.exp(np.log(r).mean(axis=0)))
+    harm = bf(lambda r: 1.0 / (1.0 / r).mean(axis=0))
+    rms = bf(lambda r: np.sqrt((r * r).mean(axis=0)))
+    np.testing.assert_allclose(power_mean_aggregate(x, index, N, 1.0), mean, rtol=1e-14)
+    np.testing.assert_allclose(power_mean_aggregate(x, index, N, 0.0), geo, rtol=1e-13)
+    np.testing.assert_allclose(power_mean_aggregate(x, index, N, -1.0), harm, rtol=1e-14)
+    np.testing.assert_allclose(power_mean_aggregate(x, index, N, 2.0), rms, rtol=1e-14)
+    np.testing.assert_array_equal(power_mean_aggregate(x, index, N, math.inf), bf(lambda r: r.max(axis=0)))
+    np.testing.assert_array_equal(power_mean_aggregate(x, index, N, -math.inf), bf(lambda r: r.min(axis=0)))
+    # q -> 0 is the geometric mean, q -> ±inf the max/min
+    np.testing.assert_allclose(power_mean_aggregate(x, index, N, 1e-300), geo, rtol=1e-14)
+    np.testing.assert_allclose(power_mean_aggregate(x, index, N, -1e-12), geo, rtol=1e-12)
+    np.testing.assert_allclose(power_mean_aggregate(x, index, N, 1e300), bf(lambda r: r.max(axis=0)), rtol=1e-15)
+    np.testing.assert_allclose(power_mean_aggregate(x, index, N, -1e300), bf(lambda r: r.min(axis=0)), rtol=1e-15)
+    np.testing.assert_allclose(segment_geometric_mean(x, index, N), geo, rtol=1e-13)
+
+
+def test_segment_reductions():
+    rng = np.random.default_rng(6)
+    index, N = _graph(rng)
+    x = rng.standard_normal((len(index), 3))
+    np.testing.assert_allclose(segment_sum(x, index, N), _bruteforce(x, index, N, lambda r: r.sum(0)), rtol=1e-13,
+                               atol=1e-14)
+    np.testing.assert_allclose(segment_mean(x, index, N), _bruteforce(x, index, N, lambda r: r.mean(0)), rtol=1e-13,
+                               atol=1e-14)
+    np.testing.assert_array_equal(segment_max(x, index, N), _bruteforce(x, index, N, lambda r: r.max(0)))
+    np.testing.assert_array_equal(segment_min(x, index, N), _bruteforce(x, index, N, lambda r: r.min(0)))
+    # 1-D input gives 1-D output
+    out = segment_sum(x[:, 0], index, N)
+    assert out.shape == (N,)
+    np.testing.assert_allclose(out, segment_sum(x, index, N)[:, 0])
+
+
+def test_sum_and_mean_do_not_overflow_spuriously():
+    big = np.finfo(np.float64).max
+    x = np.array([big, big, -big, -0.5 * big])       # partial sums overflow, the total does not
+    idx = np.zeros(4, dtype=np.int64)
+    with np.errstate(all="raise"):
+        assert segment_sum(x, idx, 1)[0] == 0.5 * big
+        assert segment_mean(x, idx, 1)[0] == 0.125 * big
+        assert softmax_aggregate(x, idx, 1, 0.0)[0] == 0.125 * big
+        assert power_mean_aggregate(np.array([big, big]), np.zeros(2, int), 1, 1.0)[0] == big
+
+
+# ----------------------------------------------------------------------------
+# structural properties
+# ----------------------------------------------------------------------------
+
+def test_monotone_in_t_and_q():
+    rng = np.random.default_rng(7)
+    index, N = _graph(rng, empty=())
+    x = rng.standard_normal((len(index), 3))
+    ts = [-math.inf, -1e8, -37.0, -3.0, -1.0, -1e-3, 0.0, 1e-3, 1.0, 3.0, 37.0, 1e8, math.inf]
+    outs = np.array([softmax_aggregate(x, index, N, t) for t in ts])
+    assert np.all(np.diff(outs, axis=0) >= -1e-13 * (1 + np.abs(outs[1:])))
+    xp = np.abs(x) + 0.01
+    qs = [-math.inf, -37.0, -2.0, -1.0, -0.5, -1e-3, 0.0, 1e-3, 0.5, 1.0, 2.0, 2.3, 37.0, math.inf]
+    outs = np.array([power_mean_aggregate(xp, index, N, q) for q in qs])
+    assert np.all(np.diff(outs, axis=0) >= -1e-13 * outs[1:])
+    assert np.all(np.diff(outs, axis=0)[:, :, :].sum(axis=0) > 0)
+
+
+@pytest.mark.parametrize("which", ["softmax", "power_mean"])
+def test_permutation_invariance_and_sorted_index(which):
+    rng = np.random.default_rng(8)
+    index, N = _graph(rng, n_seg=50, max_size=40)
+    x = rng.random((len(index), 4)) + 0.1
+    f = (lambda x_, i_: softmax_aggregate(x_, i_, N, 2.0, 0.5)) if which == "softmax" else \
+        (lambda x_, i_: power_mean_aggregate(x_, i_, N, 2.3, 0.5))
+    base = f(x, index)
+    perm = rng.permutation(len(index))
+    np.testing.assert_allclose(f(x[perm], index[perm]), base, rtol=1e-14)
+    order = np.argsort(index, kind="stable")          # sorted index: the sort is skipped
+    np.testing.assert_allclose(f(x[order], index[order]), base, rtol=1e-14)
+    # non-contiguous x and int32 / uint16 index give the same result
+    xf = np.asfortranarray(x)
+    np.testing.assert_array_equal(f(xf, index.astype(np.int32)), base)
+    np.testing.assert_array_equal(f(x, index.astype(np.uint16)), base)
+
+
+def test_large_segment_two_pass_path():
+    """A hub larger than one block is processed in sub-blocks; same result as in one block."""
+    rng = np.random.default_rng(9)
+    n = 300_000
+    x = rng.random((n, 1)) + 0.5
+    idx = np.zeros(n, dtype=np.int64)
+    idx[:10] = 1
+    s = softmax_aggregate(x, idx, 2, 3.0)
+    ref = softmax_aggregate_mp(list(x[idx == 0, 0][:0]) or [0.0], 0.0)  # noqa: F841 (smoke)
+    xs = x[idx == 0, 0]
+    w = np.exp(3.0 * (xs - xs.max()))
+    np.testing.assert_allclose(s[0, 0], (w * xs).sum() / w.sum(), rtol=1e-12)
+    p = power_mean_aggregate(x, idx, 2, 2.3)
+    np.testing.assert_allclose(p[0, 0], np.mean(xs ** 2.3) ** (1 / 2.3), rtol=1e-12)
+    g = power_mean_aggregate(x, idx, 2, 1e-9)
+    np.testing.assert_allclose(g[0, 0], np.exp(np.mean(np.log(xs))), rtol=1e-9)
+
+
+def test_empty_segments_get_fill_value():
+    x = np.array([[1.0, 2.0], [3.0, 4.0]])
+    idx = np.array([2, 2])
+    for fill in (0.0, -7.5, math.nan):
+        for f in (lambda: softmax_aggregate(x, idx, 4, 1.0, fill_value=fill),
+                  lambda: power_mean_aggregate(x, idx, 4, 2.0, fill_value=fill),
+                  lambda: segment_sum(x, idx, 4, fill_value=fill),
+                  lambda: segment_max(x, idx, 4, fill_value=fill),
+                  lambda: segment_geometric_mean(x, idx, 4, fill_value=fill)):
+            out = f()
+            assert out.shape == (4, 2)
+            np.testing.assert_array_equal(out[[0, 1, 3]], np.full((3, 2), fill))
+            assert np.all(np.isfinite(out[2]))
+    # default fill is 0, and no rows at all
+    assert np.array_equal(softmax_aggregate(np.zeros((0, 3)), np.zeros(0, int), 2, 1.0), np.zeros((2, 3)))
+    assert softmax_aggregate(np.zeros(0), np.zeros(0, int), 0, 1.0).shape == (0,)
+
+
+def test_power_mean_zeros_convention():
+    x = np.array([0.0, 4.0, 0.0, 0.0, 2.0, 8.0])
+    idx = np.array([0, 0, 1, 1, 2, 2])
+    with np.errstate(all="raise"):
+        for q in (-1e300, -37.0, -2.0, -1.0, -0.3, -1e-8, 0.0):
+            out = power_mean_aggregate(x, idx, 3, q)
+            assert out[0] == 0.0 and out[1] == 0.0 and out[2] > 0, q
+        assert power_mean_aggregate(x, idx, 3, 2.0)[0] == pytest.approx(math.sqrt(8.0), rel=1e-15)
+        assert power_mean_aggregate(x, idx, 3, 0.5)[0] == pytest.approx(1.0, rel=1e-15)
+        assert power_mean_aggregate(x, idx, 3, 1e-3)[0] == pytest.approx(4 * 0.5 ** 1000, rel=1e-12)
+        assert power_mean_aggregate(x, idx, 3, 2.0)[1] == 0.0
+        assert power_mean_aggregate(x, idx, 3, math.inf)[0] == 4.0
+        assert segment_geometric_mean(x, idx, 3)[0] == 0.0
+
+
+# ----------------------------------------------------------------------------
+# extremes: no overflow, no NaN, no FP exceptions
+# ----------------------------------------------------------------------------
+
+def test_extremes_without_floating_point_exceptions():
+    big = np.finfo(np.float64).max
+    cases = [
+        np.array([1e300, -1e300, 1.0]),
+        np.array([big, -big, 0.0, 5e-324]),
+        np.array([1e-300, 1e300, 3.0]),
+        np.array([1.0, 1.0 + 2 ** -52, 1.0]),
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(all="raise"):
+            for v in cases:
+                idx = np.zeros(len(v), dtype=np.int64)
+                for t in (1e300, -1e300, 1e-300, -1e-300, 1.0, -37.0, 1e8, 5e-324):
+                    out = softmax_aggregate(v, idx, 1, t)[0]
+                    assert np.isfinite(out) and v.min() <= out <= v.max(), (v, t, out)
+                    ref = float(softmax_aggregate_mp(list(v), t, 0.0, dps=30))
+                    assert abs(out - ref) <= 1e-15 * max(abs(v).max(), 1e-300) or out == ref, (v, t, out, ref)
+                vp = np.abs(v)
+                for q in (1e300, -1e300, 1e-300, -1e-300, 1e-8, 0.5, 2.0, -2.0, 37.0):
+                    out = power_mean_aggregate(vp, idx, 1, q)[0]
+                    assert np.isfinite(out) and 0 <= out <= vp.max()
+                    ref = float(power_mean_aggregate_mp(list(vp), q, 0.0, dps=30))
+                    assert out == pytest.approx(ref, rel=1e-13, abs=0), (vp, q, out, ref)
+            # float32 with |t x| ~ 1e300
+            x32 = np.array([3e38, -3e38, 1e-38, 1.0], dtype=np.float32)
+            idx = np.zeros(4, dtype=np.int64)
+            for t in (1e300, -1e300, 1e-300, 1.0):
+                out = softmax_aggregate(x32, idx, 1, t)
+                assert out.dtype == np.float32 and np.isfinite(out).all()
+            out = power_mean_aggregate(np.abs(x32), idx, 1, 1e300)
+            assert out[0] == np.float32(3e38)
+
+
+def test_eta_huge_degree_scaling():
+    x = np.full(1000, 1e-300)
+    idx = np.zeros(1000, dtype=np.int64)
+    with np.errstate(all="raise"):
+        out = softmax_aggregate(x, idx, 1, 1.0, eta=100.0)      # 1000**100 = 1e300 overflows alone
+    assert out[0] == pytest.approx(1.0, rel=1e-12)
+    out = power_mean_aggregate(np.full(1000, 1e300), idx, 1, 2.0, eta=-100.0)
+    assert out[0] == pytest.approx(1.0, rel=1e-12)
+
+
+def test_dtypes():
+    rng = np.random.default_rng(10)
+    index, N = _graph(rng)
+    x = rng.random((len(index), 3)) + 0.1
+    for dt in (np.float16, np.float32, np.float64):
+        xs = x.astype(dt)
+        for out in (softmax_aggregate(xs, index, N, 1.0), power_mean_aggregate(xs, index, N, 2.0),
+                    segment_sum(xs, index, N), segment_geometric_mean(xs, index, N)):
+            assert out.dtype == dt
+        ref = softmax_aggregate(xs.astype(np.float64), index, N, 1.0).astype(dt)
+        np.testing.assert_array_equal(softmax_aggregate(xs, index, N, 1.0), ref)
+    xi = (x * 10).astype(np.int32)
+    out = power_mean_aggregate(xi, index, N, 2.0)
+    assert out.dtype == np.float64
+    np.testing.assert_allclose(out, power_mean_aggregate(xi.astype(float), index, N, 2.0))
+    if np.dtype(np.longdouble).itemsize > 8:
+        with pytest.raises(ValueError, match="x has dtype .*not supported"):
+            softmax_aggregate(x.astype(np.longdouble), index, N, 1.0)
+
+
+# ----------------------------------------------------------------------------
+# validation
+# ----------------------------------------------------------------------------
+
+_X = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+_I = np.array([0, 1, 1])
+
+
+@pytest.mark.parametrize("call,match", [
+    (lambda: softmax_aggregate(np.array([[1.0, 2.0], [np.nan, 4.0], [5.0, 6.0]]), _I, 2, 1.0),
+     r"x must not contain NaN: x\[1, 0\]"),
+    (lambda: softmax_aggregate(np.array([[1.0, 2.0], [3.0, 4.0], [5.0, -np.inf]]), _I, 2, 1.0),
+     r"x must be finite: x\[2, 1\] = -inf"),
+    (lambda: segment_sum(np.array([1.0, np.inf, 2.0]), _I, 2), r"x must be finite: x\[1\] = inf"),
+    (lambda: power_mean_aggregate(np.array([[1.0, 2.0], [3.0, -4.0], [5.0, 6.0]]), _I, 2, 2.0),
+     r"non-negative for the power mean: x\[1, 1\] = -4\.0"),
+    (lambda: segment_geometric_mean(np.array([1.0, -2.0, 3.0]), _I, 2), r"non-negative.*x\[1\] = -2\.0"),
+    (lambda: softmax_aggregate(_X, _I, 2, float("nan")), r"t must not be NaN"),
+    (lambda: power_mean_aggregate(_X, _I, 2, float("nan")), r"q must not be NaN"),
+    (lambda: softmax_aggregate(_X, _I, 2, "1"), r"t must be a real number"),
+    (lambda: softmax_aggregate(_X, _I, 2, 1.0, eta=float("nan")), r"eta must not be NaN"),
+    (lambda: power_mean_aggregate(_X, _I, 2, 1.0, eta=math.inf), r"eta must be finite"),
+    (lambda: softmax_aggregate(_X, np.array([0, 2, 1]), 2, 1.0), r"index out of range: index\[1\] = 2"),
+    (lambda: softmax_aggregate(_X, np.array([0, -1, 1]), 2, 1.0), r"index out of range: index\[1\] = -1"),
+    (lambda: softmax_aggregate(_X, np.array([0.0, 1.0, 1.0]), 2, 1.0), r"index must have an integer dtype"),
+    (lambda: softmax_aggregate(_X, np.array([True, False, True]), 2, 1.0), r"index must have an integer dtype"),
+    (lambda: softmax_aggregate(_X, np.array([[0, 1, 1]]), 2, 1.0), r"index must be 1-D"),
+    (lambda: softmax_aggregate(_X, np.array([0, 1]), 2, 1.0), r"length mismatch: x has 3 rows but index has length 2"),
+    (lambda: softmax_aggregate(_X, _I, -1, 1.0), r"num_segments must be a non-negative int"),
+    (lambda: softmax_aggregate(_X, _I, 2.0, 1.0), r"num_segments must be a non-negative int"),
+    (lambda: softmax_aggregate(_X, _I, True, 1.0), r"num_segments must be a non-negative int"),
+    (lambda: softmax_aggregate(_X[None], _I, 2, 1.0), r"x must be 1-D \(E,\) or 2-D \(E, C\), got ndim=3"),
+    (lambda: softmax_aggregate(np.float64(1.0), _I, 2, 1.0), r"x must be 1-D .*ndim=0"),
+    (lambda: softmax_aggregate(_X.astype(complex), _I, 2, 1.0), r"x must have a real floating or integer dtype"),
+    (lambda: softmax_aggregate(_X > 2, _I, 2, 1.0), r"x must have a real floating or integer dtype"),
+    (lambda: softmax_aggregate(_X, _I, 2, 1.0, fill_value="a"), r"fill_value must be a real number"),
+    (lambda: segment_max(_X, _I, 1), r"index out of range"),
+])
+def test_bad_input_raises_value_error(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+def test_validation_errors_under_strict_errstate():
+    with np.errstate(all="raise"):
+        with pytest.raises(ValueError, match=r"x must be finite: x\[0, 0\] = -inf"):
+            softmax_aggregate(np.array([[-np.inf], [1.0]]), np.array([0, 0]), 1, 2.0)
+        with pytest.raises(ValueError, match=r"NaN: x\[1\]"):
+            power_mean_aggregate(np.array([1.0, np.nan]), np.array([0, 0]), 1, 0.5)
+
+
+# ----------------------------------------------------------------------------
+# PyTorch Geometric
+# ----------------------------------------------------------------------------
+
+def _pyg():
+    pytest.importorskip("torch_geometric", reason="torch_geometric not installed")
+    import torch
+    from torch_geometric.nn.aggr import PowerMeanAggregation, SoftmaxAggregation
+    return torch, SoftmaxAggregation, PowerMeanAggregation
+
+
+@pytest.mark.parametrize("t", [0.1, 1.0, -2.0, 10.0])
+def test_softmax_matches_pyg(t):
+    torch, Soft, _ = _pyg()
+    rng = np.random.default_rng(11)
+    index, N = _graph(rng, n_seg=30)
+    x = rng.standard_normal((len(index), 5))
+    ours = softmax_aggregate(x, index, N, t)
+    with torch.no_grad():
+        theirs = Soft(t=t, learn=False)(torch.from_numpy(x), torch.from_numpy(index), dim_size=N).numpy()
+    np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-13)
+
+
+@pytest.mark.parametrize("q", [0.5, 1.0, 2.0, 3.0, -1.0])
+def test_power_mean_matches_pyg_inside_its_clamp(q):
+    torch, _, PM = _pyg()
+    rng = np.random.default_rng(12)
+    index, N = _graph(rng, n_seg=30, empty=())
+    x = 0.5 + rng.random((len(index), 5))        # x and mean x^q inside PyG's clamp [1e-4, 100]
+    ours = power_mean_aggregate(x, index, N, q)
+    with torch.no_grad():
+        theirs = PM(p=q)(torch.from_numpy(x), torch.from_numpy(index), dim_size=N).numpy()
+    np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+
+
+def test_pyg_power_mean_clamp_gives_wrong_numbers():
+    """PyG clamps x to [1e-4, 100] (and mean x^p too); we compute the true power mean."""
+    torch, _, PM = _pyg()
+    x = np.array([[1000.0], [10.0], [1e-6], [1e-6], [50.0], [60.0]])
+    idx = np.array([0, 0, 1, 1, 2, 2])
+    ours = power_mean_aggregate(x, idx, 3, 2.0)[:, 0]
+    exact = [math.sqrt((1000.0 ** 2 + 10.0 ** 2) / 2), 1e-6, math.sqrt((50.0 ** 2 + 60.0 ** 2) / 2)]
+    np.testing.assert_allclose(ours, exact, rtol=1e-15)
+    with torch.no_grad():
+        theirs = PM(p=2.0)(torch.from_numpy(x), torch.from_numpy(idx), dim_size=3).numpy()[:, 0]
+    # segment 0: x clamped to 100 -> answer <= 100 instead of 707.1;
+    # segment 1: x clamped to 1e-4, then mean x^2 = 1e-8 clamped to 1e-4 -> 0.01 instead of 1e-6;
+    # segment 2: inside [1e-4, 100] but mean x^2 = 3050 is clamped to 100 -> 10 instead of 55.2
+    assert theirs[0] <= 100.0 and abs(theirs[0] - exact[0]) > 600
+    assert theirs[1] == pytest.approx(1e-2) and exact[1] == 1e-6
+    assert theirs[2] == pytest.approx(10.0) and exact[2] == pytest.approx(55.226805, rel=1e-7)
