@@ -1,4 +1,4 @@
-"""Command line: ``verify list``, ``verify prove``, ``verify report``.
+"""Command line: ``verify list``, ``verify prove``, ``verify report``, ``verify check``.
 
 Exit status: 0 when every computed verdict equals the recorded one (``prove``) or the report was
 written; 1 when some verdict differs or some evidence was undecided/timed out/errored; 2 for a usage
@@ -23,6 +23,7 @@ examples:
   verify prove pe.score --jobs 2   decide the score claims of Ex 1a on two cores
   verify prove --json > out.json   machine-readable records (id, verdict, evidence, figures, seconds)
   verify report -o build           LaTeX derivations, figures and build/report.pdf
+  verify check softmax mymod:agg   run your softmax aggregation against the mpmath references
 
 Each claim is a statement or code cell of the seed worksheet. Its verdict is computed from evidence:
 exact SymPy proofs (every derivation step checked), mpmath precision ladders (>= 50 digits), numpy
@@ -75,6 +76,44 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("--jobs", "-j", type=_positive_int, default=min(2, os.cpu_count() or 1),
                     help="evidence checks run at once (default: %(default)s)")
     rp.add_argument("--no-progress", action="store_true", help="do not show the progress bar")
+
+    cp = sub.add_parser(
+        "check", help="run your aggregation against the high-precision references",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Call your implementation on named cases (ordinary neighbourhoods and the awkward ones: "
+        "saturated and infinite parameters, ties, overflow-prone values, empty segments, float32) and "
+        "compare every output with an mpmath reference at 60 digits.",
+        epilog="""\
+TARGET is one of
+  verify                 this package's kernels
+  naive                  the unshifted textbook formula (shows what the check catches)
+  pyg                    PyTorch Geometric's SoftmaxAggregation / PowerMeanAggregation
+  package.module:func    your function, importable
+  path/to/file.py:func   your function, from a file
+Your function is called as func(x, index, num_segments, t) for softmax (q for power_mean), x of shape
+(E, C), index of shape (E,), eta = 0, and returns shape (num_segments, C) (numpy, torch or list).
+Errors are in ULP of the segment's scale max|m_u| (a weighted average is within a few of them when it
+is computed stably). Each call runs in its own process: a crash or a hang is reported, not fatal.
+
+examples:
+  verify check softmax naive                       see how the textbook formula fails
+  verify check power_mean pyg --dtype float64      PyTorch Geometric's power mean
+  verify check softmax my_gnn.aggr:softmax_agg --torch
+  verify check softmax naive --case 't=1, |x|~700' --show   inputs and outputs of one case
+exit status: 0 every case within tolerance; 1 some case wrong, crashed or timed out; 2 usage error""")
+    cp.add_argument("kind", choices=["softmax", "power_mean"], help="which aggregation")
+    cp.add_argument("target", help="built-in name, package.module:function or path/file.py:function")
+    cp.add_argument("--dtype", action="append", choices=["float64", "float32"],
+                    help="dtype(s) to check (repeatable; default both)")
+    cp.add_argument("--ulp", type=float, default=16.0, help="tolerance in ULP of the segment scale "
+                    "(default: %(default)s)")
+    cp.add_argument("--timeout", type=float, default=10.0, help="seconds allowed per call (default: %(default)s)")
+    cp.add_argument("--torch", action="store_true", help="pass torch tensors instead of numpy arrays")
+    cp.add_argument("--case", metavar="TEXT", help="only the cases whose name contains TEXT")
+    cp.add_argument("--show", action="store_true", help="print each case's inputs, reference and output")
+    cp.add_argument("--list", action="store_true", help="list the case names and exit")
+    cp.add_argument("--json", action="store_true", help="print JSON records instead of a table")
+    cp.add_argument("--jobs", "-j", type=_positive_int, default=1, help="cases run at once (default: 1)")
     return p
 
 
@@ -103,13 +142,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_prove(args)
         if args.command == "report":
             return _cmd_report(args)
+        if args.command == "check":
+            return _cmd_check(args)
     except UnknownClaim as exc:
         print(f"verify {args.command}: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("verify: interrupted", file=sys.stderr)
         return 130
-    except ValueError as exc:
+    except BrokenPipeError:  # output piped into `head` and closed: not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except ValueError as exc:  # includes verify.check.CheckError
         print(f"verify {args.command}: {exc}", file=sys.stderr)
         return 2
     parser.error(f"unknown command {args.command!r}")
@@ -217,6 +261,62 @@ def _cmd_report(args) -> int:
 
     out = Path(args.output)
     return build_report(out, jobs=args.jobs, tex_only=args.tex_only, progress=not args.no_progress)
+
+
+def _cmd_check(args) -> int:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from .check import CASES, run_check
+
+    dtypes = tuple(args.dtype or ("float64", "float32"))
+    if args.list:
+        for dt in dtypes:
+            for c in CASES[args.kind](dt):
+                print(f"{c.name} [{dt}]  -- {c.why}")
+        return 0
+    results = run_check(args.kind, args.target, dtypes=dtypes, tol_ulp=args.ulp, timeout=args.timeout,
+                        torch_inputs=args.torch, case_filter=args.case, jobs=args.jobs)
+    failed = [r for r in results if not r.ok]
+    if args.json:
+        print(json.dumps([{"case": r.case.name, "dtype": r.case.dtype.name, "status": r.status,
+                           "max_err_ulp": None if r.max_err == float("inf") else r.max_err,
+                           "where": r.where, "got": r.got, "expected": r.expected, "message": r.message}
+                          for r in results], indent=2))
+        return 0 if not failed else 1
+    con = _console()
+    table = Table(title=f"verify check {args.kind} {args.target}: {len(results) - len(failed)}/{len(results)} "
+                  f"cases within {args.ulp:g} ULP", show_lines=False)
+    for col in ("case", "dtype", "status", "max err (ULP)", "worst: segment, channel: got vs expected"):
+        table.add_column(col, overflow="fold")
+    for r in results:
+        style = "green" if r.ok else "red"
+        err = "" if r.status in ("raised", "timeout", "shape") else ("inf" if r.max_err == float("inf")
+                                                                      else f"{r.max_err:.3g}")
+        where = escape(r.message) if r.where is None else (
+            f"[{r.where[0]}, {r.where[1]}]: {r.got!r} vs {r.expected!r}")
+        table.add_row(escape(r.case.name), r.case.dtype.name, f"[{style}]{r.status}[/]", err, where)
+    con.print(table)
+    if failed:
+        con.print("[bold]reproduce a failing case (inputs, reference, output):[/]")
+        for r in failed:
+            con.print(escape(f"  verify check {args.kind} {args.target} --case '{r.case.name} [{r.case.dtype.name}]' "
+                             f"--show{' --torch' if args.torch else ''}"))
+    if args.show:
+        import numpy as np
+
+        with np.printoptions(precision=17, linewidth=120):
+            for r in results:
+                con.print(f"\n[bold]{escape(r.case.name)} [{r.case.dtype.name}][/]: {escape(r.case.why)}")
+                con.print(escape("import numpy as np\n" + r.case.literal()))
+                if r.reference is not None:
+                    con.print("reference (60 digits, rounded):")
+                    con.print(escape(str(r.reference.astype(float))))
+                    con.print("output:")
+                    con.print(escape(str(r.output)))
+                elif r.message:
+                    con.print(escape(r.message))
+    return 0 if not failed else 1
 
 
 if __name__ == "__main__":  # pragma: no cover
