@@ -22,7 +22,7 @@ from . import theory as th
 from .evidence import divergence_evidence, mp_predicate_evidence, tie_pattern_limit_evidence
 from .figures import make_figures
 from .observation import observation_evidence
-from .kernel_claims import kernel_claims
+from .kernel_claims import attach, kernel_claims
 
 mpf = mpmath.mpf
 
@@ -1205,7 +1205,7 @@ TOPIC = Topic(
     name="aggregation",
     title="Interpolating aggregations (Ex 2)",
     prefix="agg",
-    claims=SOFTMAX_CLAIMS + GAP_CLAIMS + POWER_MEAN_CLAIMS + LSE_CLAIMS + SEED_2A + SEED_2B + SEED_2C
+    claims=attach(SOFTMAX_CLAIMS + GAP_CLAIMS + POWER_MEAN_CLAIMS + LSE_CLAIMS + SEED_2A + SEED_2B + SEED_2C)
     + kernel_claims(),
     intro=r"Softmax aggregation $S(\lambda,\eta) = |\mathcal N|^\eta\sum_u \operatorname{softmax}(m;\lambda)_u\,m_u$ "
           r"and power-mean aggregation $P(q,\eta) = |\mathcal N|^\eta\big(\frac1{|\mathcal N|}\sum_u m_u^q\big)^{1/q}$ "
