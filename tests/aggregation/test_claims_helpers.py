@@ -1,0 +1,177 @@
+"""Tests of the helpers behind the aggregation claims (theory, evidence builders, observation test)."""
+
+from __future__ import annotations
+
+import mpmath
+import numpy as np
+import pytest
+import sympy as sp
+
+from verify.aggregation import theory as th
+from verify.aggregation.evidence import divergence_evidence, mp_predicate_evidence
+from verify.aggregation.observation import (aggregation_matrices, diagonal_pattern, seed_get_E,
+                                            seed_get_score, seed_score_matrices)
+
+mpf = mpmath.mpf
+
+
+# ---------------------------------------------------------------- symbols and tie patterns
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 5])
+def test_tie_patterns_are_all_compositions(n):
+    pats = th.tie_patterns(n)
+    assert len(pats) == 2 ** (n - 1)
+    assert len(set(pats)) == len(pats)
+    assert all(sum(p) == n and min(p) >= 1 for p in pats)
+
+
+def test_ordered_messages_respect_ties_and_order():
+    ms = th.ordered_messages((2, 1, 2))
+    assert ms[0] == ms[1] and ms[3] == ms[4]
+    d = [sp.simplify(b - a) for a, b in zip(ms, ms[1:])]
+    assert d[0] == 0 and d[3] == 0
+    assert d[1].is_positive and d[2].is_positive
+
+
+# ---------------------------------------------------------------- custom step checks
+
+
+def test_prove_nonneg_proves_true_and_not_false_statements():
+    x = sp.Symbol("x", nonnegative=True)
+    assert th.prove_nonneg(sp.exp(x) - 1 - x, x)[0] is True
+    assert th.prove_nonneg(1 - sp.exp(-x), x)[0] is True
+    assert th.prove_nonneg(x - 1, x)[0] is None  # false at x = 0
+    assert th.prove_nonneg(1 - sp.exp(x), x)[0] is None  # false for x > 0
+
+
+def test_termwise_sum_inequality():
+    lam = sp.Symbol("lambda", positive=True)
+    K = sp.Symbol("K", integer=True, positive=True)
+    u = sp.Symbol("u", integer=True, positive=True)
+    d = sp.IndexedBase("d", positive=True)
+    x = sp.Symbol("x", nonnegative=True)
+    lhs = sp.Sum(sp.exp(-lam * d[u]), (u, 1, K))
+    rhs = sp.Sum(sp.Integer(1), (u, 1, K))
+    ok, _ = th.termwise("<=", {sp.Symbol("d_u", positive=True): x / lam}, x)(lhs, rhs)
+    assert ok is True
+    ok, _ = th.termwise("<=", {sp.Symbol("d_u", positive=True): x / lam}, x)(rhs, lhs)  # reversed: false
+    assert ok is not True
+    other = sp.Sum(sp.Integer(1), (u, 2, K))
+    assert th.termwise("<=")(lhs, other)[0] is None  # different ranges
+
+
+def test_abstract_sums_only_replaces_nonnegative_sums():
+    u = sp.Symbol("u", integer=True, positive=True)
+    N = sp.Symbol("N", integer=True, positive=True)
+    m = sp.IndexedBase("m", real=True)
+    pos = sp.Sum(sp.exp(m[u]), (u, 1, N))
+    sign_unknown = sp.Sum(m[u], (u, 1, N))
+    out = th.abstract_sums(pos + sign_unknown)
+    assert not out.has(sp.exp)  # the exp-sum became a symbol
+    assert out.has(sp.Sum)  # the sum of reals stayed
+
+
+def test_limit_check_accepts_true_and_rejects_false_limits():
+    q = sp.Symbol("q", positive=True)
+    n = sp.Symbol("n", integer=True, positive=True)
+    assert th.limit_check(q, sp.oo)(sp.Limit(n ** (1 / q), q, sp.oo), 1)[0] is True
+    assert th.limit_check(q, sp.oo)(sp.Limit(n ** (1 / q), q, sp.oo), 2)[0] is False
+
+
+def test_squeeze_check_needs_both_bounds_to_meet():
+    q = sp.Symbol("q", positive=True)
+    n = sp.Symbol("n", integer=True, positive=True)
+    assert th.squeeze_check(1, n ** (1 / q), q, sp.oo)(None, 1)[0] is True
+    assert th.squeeze_check(1, n, q, sp.oo)(None, 1)[0] is not True
+
+
+# ---------------------------------------------------------------- mpmath quantities
+
+
+def test_softmax_agg_special_values_and_gap():
+    m = ("0.3", "2", "1.1", "2")
+    with mpmath.workdps(60):
+        assert th.softmax_agg(m, mpf("inf")) == 2
+        assert th.softmax_agg(m, mpf("-inf")) == mpf("0.3")
+        assert abs(th.softmax_agg(m, 0, 1) - mpmath.fsum(map(mpf, m))) < mpf(10) ** -55
+        lam = mpf(3)
+        assert abs(th.softmax_gap(m, lam) - (2 - th.softmax_agg(m, lam))) < mpf(10) ** -55
+        top, k, delta, spread = th.gap_structure(m)
+        assert (top, k) == (2, 2)
+        assert abs(delta - mpf("0.9")) < mpf(10) ** -55 and abs(spread - mpf("1.7")) < mpf(10) ** -55
+
+
+def test_softmax_gap_bound_holds_above_and_fails_below_lambda_delta_one():
+    with mpmath.workdps(60):
+        m = ("0", "0.9", "1")
+        assert th.softmax_gap(m, 1) > th.softmax_gap_bound(m, 1)  # λΔ = 0.1: fails
+        for lam in (10, 30, 200):  # λΔ >= 1: holds
+            assert th.softmax_gap(m, lam) <= th.softmax_gap_bound(m, lam)
+            assert th.softmax_gap(m, lam) <= th.softmax_gap_bound_spread(m, lam)
+
+
+def test_power_mean_special_values():
+    m = ("0.5", "2", "4")
+    with mpmath.workdps(60):
+        assert abs(th.power_mean(m, 0) - mpmath.cbrt(4)) < mpf(10) ** -55
+        assert abs(th.power_mean(m, -1) - 3 / (2 + mpf("0.5") + mpf("0.25"))) < mpf(10) ** -55
+        assert abs(th.power_mean(m, 1) - mpf("6.5") / 3) < mpf(10) ** -55
+        assert th.power_mean(m, mpf("inf")) == 4 and th.power_mean(m, mpf("-inf")) == mpf("0.5")
+        assert th.power_mean(("0", "1"), -2) == 0 and th.power_mean(("0", "1"), 0) == 0
+        assert th.power_mean(("0", "1"), 2) == mpmath.sqrt(mpf(1) / 2)
+    with pytest.raises(ValueError):
+        th.power_mean(("-1", "1"), 2)
+    assert mpmath.im(th.power_mean_any(("-1", "2"), mpf("0.5"))) != 0
+
+
+def test_lse_between_max_and_max_plus_logk_over_lambda():
+    sig = ("0.2", "-1", "1.7", "1.7")
+    with mpmath.workdps(60):
+        for lam in (mpf("0.1"), mpf(1), mpf(100)):
+            e = th.lse(sig, lam) - mpf("1.7")
+            assert 0 <= e <= mpmath.log(4) / lam
+        with pytest.raises(ValueError):
+            th.lse(sig, 0)
+
+
+# ---------------------------------------------------------------- evidence builders
+
+
+def test_mp_predicate_evidence_finds_violations():
+    ok = mp_predicate_evidence(lambda c: mpf(c), [("a", "1"), ("b", "0")]).run()
+    assert ok.finding == "holds"
+    bad = mp_predicate_evidence(lambda c: mpf(c), [("a", "1"), ("b", "-0.5")]).run()
+    assert bad.finding == "refuted" and "b" in bad.figure
+    strict = mp_predicate_evidence(lambda c: mpf(c), [("a", "0")], strict=True).run()
+    assert strict.finding == "refuted"
+
+
+def test_divergence_evidence_distinguishes_growth_from_convergence():
+    assert divergence_evidence(lambda x: mpmath.exp(x), [mpf(10), mpf(20), mpf(40)]).run().finding == "refuted"
+    assert divergence_evidence(lambda x: 1 / x, [mpf(10), mpf(20), mpf(40)]).run().finding == "holds"
+
+
+# ---------------------------------------------------------------- the 2c observation test
+
+
+def test_seed_code_reproduced():
+    E = seed_get_E(4, 6)
+    assert E.shape == (6, 4)
+    # row k (1-based) odd -> cos, even -> sin of i * exp(-2k log(1e4)/5000)
+    i, k = 3, 2
+    assert E[k - 1, i - 1] == pytest.approx(np.sin(i * np.exp(-2 * k * np.log(10000) / 5000)))
+    X = np.ones((6, 4))
+    assert seed_get_score(E, X, "cat").shape == (4, 4)
+    assert np.allclose(seed_get_score(E, X, "add"), (E + X).T @ (E + X))
+    with pytest.raises(ValueError):
+        seed_get_score(E, X, "mul")
+
+
+def test_diagonal_pattern_detects_ex1c_and_not_ex2():
+    assert all(diagonal_pattern(A)["present"] for A in seed_score_matrices().values())
+    assert not any(diagonal_pattern(A)["present"] for A in aggregation_matrices().values())
+    rng = np.random.default_rng(1)
+    assert not diagonal_pattern(rng.normal(size=(32, 32)))["present"]
+    with pytest.raises(ValueError):
+        diagonal_pattern(np.ones((20, 10)))
