@@ -306,6 +306,35 @@ def _eta_scale(res, d, eta):
     return np.ldexp(fm, np.clip(em.astype(np.int64) + k, -20000, 20000).astype(np.int32))
 
 
+def _reduce(ufunc, X):
+    """Reduce an (n, d, C) block over d.
+
+    NumPy's reduction over the middle axis is slow for few channels; for small
+    ``d`` an explicit loop over the ``d`` slices (each a large (n, C) array
+    operation, in place) is up to several times faster.  Both add in the same
+    sequential order.
+    """
+    n, d, C = X.shape
+    if d <= (32 if C > 1 else 8) and n * C >= 512:
+        out = X[:, 0, :].copy()
+        for j in range(1, d):
+            ufunc(out, X[:, j, :], out=out)
+        return out
+    return ufunc.reduce(X, axis=1)
+
+
+def _rmax(X):
+    return _reduce(np.maximum, X)
+
+
+def _rmin(X):
+    return _reduce(np.minimum, X)
+
+
+def _rsum(X):
+    return _reduce(np.add, X)
+
+
 def _fast_pow(Z, p, W):
     """Return Z**p (p > 0, Z in [0, 1]); Z may be destroyed.
 
@@ -375,7 +404,7 @@ class _Base:
     what = ""
 
     def stats(self, blk, W):
-        return (blk.max(axis=1), blk.min(axis=1))
+        return (_rmax(blk), _rmin(blk))
 
     def sums(self, blk, st, W, d):
         return ()
@@ -412,7 +441,7 @@ class _Sum(_Base):
         h = self._h(st, d)
         if h is not None:
             np.multiply(blk, h[:, None, :], out=blk)
-        return (blk.sum(axis=1),)
+        return (_rsum(blk),)
 
     def final(self, st, sm, d):
         (s,) = sm
@@ -435,7 +464,7 @@ class _Geo(_Base):
     comb = ("max", "min", "sum", "sum")
 
     def stats(self, blk, W):
-        mx, mn = blk.max(axis=1), blk.min(axis=1)
+        mx, mn = _rmax(blk), _rmin(blk)
         if not (np.isfinite(mx).all() and mn.min(initial=0.0) >= 0 and np.isfinite(mn).all()):
             z = np.zeros(mx.shape, dtype=np.int64)
             return (mx, mn, z, z.astype(np.float64))      # invalid input: the check raises
@@ -445,7 +474,7 @@ class _Geo(_Base):
             src = blk
         f, e = np.frexp(src)
         np.log(f, out=f)
-        return (mx, mn, e.sum(axis=1, dtype=np.int64), f.sum(axis=1))
+        return (mx, mn, e.sum(axis=1, dtype=np.int64), _rsum(f))
 
     def final(self, st, sm, d):
         return _geo_final(st, d)
@@ -500,9 +529,9 @@ class _Softmax(_Base):
                 np.clip(A, -lim, lim, out=A)
             A *= t
         np.exp(A, out=A)                               # weights in [0, 1]
-        sw = A.sum(axis=1)                             # >= 1
+        sw = _rsum(A)                             # >= 1
         A *= blk
-        swx = A.sum(axis=1)                            # sum w x (h)
+        swx = _rsum(A)                            # sum w x (h)
         return (sw, swx)
 
     def final(self, st, sm, d):
@@ -528,7 +557,7 @@ class _PowerMean(_Base):
     def stats(self, blk, W):
         if self.tiny:
             return _Geo.stats(self, blk, W)
-        return (blk.max(axis=1), blk.min(axis=1))
+        return (_rmax(blk), _rmin(blk))
 
     # ---- scaled variable z in [0, 1] -------------------------------------
     def _z(self, blk, st, W):
@@ -594,9 +623,9 @@ class _PowerMean(_Base):
                 np.copyto(L, 0.0, where=(mn == 0)[:, None, :])  # result forced to 0
         E0 = W.buf("c", blk.shape)
         np.exp(L, out=E0)
-        s0 = E0.sum(axis=1)
+        s0 = _rsum(E0)
         np.expm1(L, out=L)
-        return L.sum(axis=1), s0
+        return _rsum(L), s0
 
     def _b2_sums(self, blk, st, W, d):
         """sum_u r(q * (log x_u - mean log x)), r(a) = e^a - 1 - a, by series."""
@@ -622,7 +651,7 @@ class _PowerMean(_Base):
             P += 1.0 / math.factorial(j)
         P *= A
         P *= A
-        return P.sum(axis=1)
+        return _rsum(P)
 
     def _b2_ok(self, st, d):
         """Per segment: may the series path be used (|q * delta| <= 0.5)?"""
@@ -647,7 +676,7 @@ class _PowerMean(_Base):
             return (np.where(ok, s2, 0.0), np.where(ok, 0.0, m1), np.where(ok, 0.0, s0))
         if self.p >= _Q_DIRECT:
             Z, sc, zero = self._z(blk, st, W)
-            return (_fast_pow(Z, self.p, W).sum(axis=1),)
+            return (_rsum(_fast_pow(Z, self.p, W)),)
         return self._b1_sums(blk, st, W)
 
     def _b1_final(self, sc, m1, s0, d):
