@@ -25,30 +25,33 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from scipy.linalg import hankel, toeplitz
+from numpy.lib.stride_tricks import sliding_window_view
 
 from .encoding import check_arguments, frequencies, positions, row_layout
 
 
 def gram_vectors(n: int, p: int, convention: str, base: float = 10000.0) -> tuple[np.ndarray, np.ndarray]:
-    """Float64 ``t`` (``t[d] = T(d)``, ``d = 0..n-1``) and ``h`` (``h[m] = H(2 x_0 + m)``, ``m = 0..2n-2``)."""
+    """Float64 ``t`` (``t[d] = T(d)``, ``d = 0..n-1``) and ``h`` (``h[m] = H(2 x_0 + m)``, ``m = 0..2n-2``).
+
+    Rows are grouped by frequency index first: the Toeplitz weight of index ``k`` is its number of rows,
+    the Hankel weight is (#sine rows - #cosine rows), which is exactly 0 for a sine/cosine pair.  Every
+    cosine ``cos(m w_k)`` is evaluated once, for the integers ``m`` that both parts need.
+    """
     k, is_cos = row_layout(p, convention)
     x0 = int(positions(1, convention)[0])
-    # Toeplitz part: every row contributes 1/2 cos(d w_k); rows with the same k share the cosine.
-    ks, counts = np.unique(k, return_counts=True)
+    ks, where = np.unique(k, return_inverse=True)
     w = frequencies(ks, p, convention, base)
-    d = np.arange(n)
-    t = 0.5 * (np.cos(d[:, None] * w[None, :]) * counts[None, :]).sum(axis=1)
-    # Hankel part: weight s_r = +1 (sine), -1 (cosine) summed per k; paired rows give weight 0.
-    sign = np.where(is_cos, -1, 1)
-    weight = np.zeros(ks.size, dtype=np.int64)
-    np.add.at(weight, np.searchsorted(ks, k), sign)
+    counts = np.bincount(where, minlength=ks.size).astype(np.float64)
+    weight = np.bincount(where, weights=np.where(is_cos, -1.0, 1.0), minlength=ks.size)
     live = weight != 0
-    s = 2 * x0 + np.arange(2 * n - 1)
     if live.any():
-        h = -0.5 * (np.cos(s[:, None] * w[None, live]) * weight[None, live]).sum(axis=1)
+        m = np.arange(2 * x0 + 2 * n - 1)  # 0..n-1 for T and 2 x0 .. 2 x0 + 2n - 2 for H
+        cosines = np.cos(m[:, None] * w[None, :])
+        t = 0.5 * (cosines[:n] @ counts)
+        h = -0.5 * (cosines[2 * x0:, live] @ weight[live])
     else:
-        h = np.zeros(s.size)
+        t = 0.5 * (np.cos(np.arange(n)[:, None] * w[None, :]) @ counts)
+        h = np.zeros(2 * n - 1)
     return t, h
 
 
@@ -62,7 +65,12 @@ def encoding_gram(n: int, p: int, *, convention: str = "seed-formula", base: flo
     """
     n, p, dt = check_arguments(n, p, convention, base, dtype)
     t, h = gram_vectors(n, p, convention, base)
-    G = toeplitz(t)
+    # Toeplitz T_ij = t[|i-j|] and Hankel H_ij = h[i+j] as strided views of two short vectors; one pass fills G
+    v = np.concatenate([t[:0:-1], t])  # v[n-1+d] = t[|d|]
+    toeplitz_view = sliding_window_view(v, n)[::-1]  # row i starts at v[n-1-i]
+    G = np.empty((n, n), dtype=dt)
     if np.any(h):
-        G = G + hankel(h[:n], h[n - 1:])
-    return G.astype(dt, copy=False)
+        np.add(toeplitz_view, sliding_window_view(h, n), out=G, casting="same_kind")
+    else:
+        G[...] = toeplitz_view
+    return G
