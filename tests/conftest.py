@@ -68,6 +68,26 @@ def pytest_collect_file(file_path: Path, parent):
     return None
 
 
+def pytest_collection_finish(session):
+    """Run the selected claim evidence up front, VERIFY_JOBS at a time (default: the number of cores).
+
+    Each item then reads its record; the result is the same as running them one by one (each piece of
+    evidence runs in its own process under its own budget either way), only faster on several cores.
+    """
+    import os
+
+    from verify.core.runner import prefetch
+
+    items = [it for it in session.items if isinstance(it, ClaimItem)]
+    if not items or session.config.option.collectonly:
+        return
+    jobs = int(os.environ.get("VERIFY_JOBS", os.cpu_count() or 1))
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(f"verify: running {len(items)} claim evidence checks, {jobs} at a time ...")
+    prefetch(((it.claim, it.evidence) for it in items), jobs=max(1, jobs))
+
+
 def pytest_configure(config):
     for kind in ("symbolic", "mpmath", "numpy", "counterexample", "montecarlo", "torch"):
         config.addinivalue_line("markers", f"kind_{kind}: claim evidence of kind {kind}")

@@ -132,6 +132,23 @@ def run_evidence(
     return results
 
 
+def prefetch(pairs: Iterable[tuple[Claim, Evidence]], jobs: int = 1,
+             on_record: Callable[[EvidenceRecord], None] | None = None) -> None:
+    """Run the given (claim, evidence) pairs into the cache, ``jobs`` at a time (pytest uses this)."""
+    scale = budget_scale()
+    todo, by_key = [], {}
+    for claim, ev in pairs:
+        k = (claim.id, ev.key)
+        if k not in _CACHE and k not in by_key:
+            by_key[k] = (claim, ev)
+            todo.append((k, ev.run, ev.budget * scale))
+    for k, fin in run_many(todo, jobs=jobs):
+        claim, ev = by_key[k]
+        _CACHE[k] = rec = _record(claim, ev, fin)
+        if on_record is not None:
+            on_record(rec)
+
+
 def run_one(claim: Claim, evidence: Evidence) -> EvidenceRecord:
     """Run (or fetch from the cache) a single piece of evidence."""
     k = (claim.id, evidence.key)
