@@ -106,14 +106,13 @@ _BOUND = J_sym * Delta * sp.exp(-lam * Delta) / k_sym
 _d_u = sp.Symbol("d_u", positive=True)
 
 SOFTMAX_GAP_STEPS = (
-    Step(Mx - _S_TILDE, _GAP, "==", why=r"$\sum_u w_u = 1$; maximisers contribute $d_u = 0$"),
+    Step(Mx - _S_TILDE, _GAP, "==", why="Σ w_u = 1; maximisers have d_u = 0"),
     Step(sp.Integer(0), _GAP, "<=", why="sums of non-negative terms", check=_sign_step),
-    Step(None, _NUM / k_sym, "<=", why=r"denominator $k + \sum_u e^{-\lambda d_u} \ge k$", check=_sign_step),
+    Step(None, _NUM / k_sym, "<=", why="denominator ≥ k", check=_sign_step),
     Step(None, sp.Sum(Delta * sp.exp(-lam * Delta), (u_, 1, J_sym)) / k_sym, "<=",
-         why=r"term-wise: $d e^{-\lambda d}$ decreases for $d \ge \Delta \ge 1/\lambda$ "
-             r"(write $d = \Delta + s$, $\lambda = (1+t)/\Delta$)",
+         why="term-wise: d·exp(−λd) ≤ Δ·exp(−λΔ) for d ≥ Δ ≥ 1/λ",
          check=th.termwise("<=", {_d_u: Delta + s_, lam: (1 + t_) / Delta}, s_)),
-    Step(None, _BOUND, "==", why="a sum of $J = n - k$ equal terms"),
+    Step(None, _BOUND, "==", why="J = n − k equal terms"),
     Step(sp.Limit(_BOUND, lam, sp.oo), sp.Integer(0), "==", why="exponential decay",
          check=th.limit_check(lam, sp.oo)),
 )
@@ -121,13 +120,12 @@ SOFTMAX_GAP_STEPS = (
 _r = sp.Symbol("r", nonnegative=True)
 SOFTMAX_GAP_SPREAD_STEPS = (
     Step(None, sp.Sum(d_[u_] * sp.exp(-lam * Delta), (u_, 1, J_sym)) / k_sym, "<=",
-         why=r"term-wise for every $\lambda > 0$: $e^{-\lambda d_u} \le e^{-\lambda\Delta}$ as $d_u \ge \Delta$ "
-             r"(write $d_u = \Delta + r$)",
+         why="term-wise: exp(−λ d_u) ≤ exp(−λΔ), λ > 0",
          check=th.termwise("<=", {_d_u: Delta + _r}, _r)),
     Step(None, sp.Sum((Delta + s_) * sp.exp(-lam * Delta), (u_, 1, J_sym)) / k_sym, "<=",
-         why=r"term-wise: $d_u \le D = \Delta + s$ (write $d_u = \Delta + s - r$)",
+         why="term-wise: d_u ≤ D = Δ + s (spread)",
          check=th.termwise("<=", {_d_u: Delta + s_ - _r}, _r)),
-    Step(None, J_sym * (Delta + s_) * sp.exp(-lam * Delta) / k_sym, "==", why="$J = n-k$ equal terms"),
+    Step(None, J_sym * (Delta + s_) * sp.exp(-lam * Delta) / k_sym, "==", why="J = n − k equal terms"),
 )
 
 
@@ -230,7 +228,7 @@ def _strict_monotone_evidence() -> Evidence:
 SOFTMAX_CLAIMS = [
     Claim(
         id="agg.softmax.limit_max", source="Ex 2a (theory)",
-        title="Softmax aggregation tends to n^eta max as lambda -> +inf (ties allowed)",
+        title="Softmax aggregation tends to n^η max as λ → +∞ (ties allowed)",
         statement=r"\lim_{\lambda\to+\infty} S(\lambda,\eta) = |\mathcal N|^{\eta}\max_u m_u",
         recorded="holds", assumptions=(r"m_u \in \mathbb R", r"\eta \in \mathbb R"),
         derivation=SOFTMAX_GAP_STEPS,
@@ -244,7 +242,7 @@ SOFTMAX_CLAIMS = [
     ),
     Claim(
         id="agg.softmax.limit_min", source="Ex 2a (theory)",
-        title="Softmax aggregation tends to n^eta min as lambda -> -inf",
+        title="Softmax aggregation tends to n^η min as λ → −∞",
         statement=r"\lim_{\lambda\to-\infty} S(\lambda,\eta) = |\mathcal N|^{\eta}\min_u m_u",
         recorded="holds",
         evidence=[tie_pattern_limit_evidence(n, _softmax_limit_build(-1), lam, sp.oo) for n in range(1, 6)]
@@ -253,13 +251,13 @@ SOFTMAX_CLAIMS = [
     ),
     Claim(
         id="agg.softmax.at_zero", source="Ex 2a (theory)",
-        title="At lambda = 0 (and as lambda -> 0) softmax aggregation is n^(eta-1) sum m_u",
+        title="At λ = 0 (and as λ → 0) softmax aggregation is n^(η-1) Σ m_u",
         statement=r"S(0,\eta) = \lim_{\lambda\to0} S(\lambda,\eta) = |\mathcal N|^{\eta-1}\sum_u m_u",
         recorded="holds",
         derivation=(
             Step(n_sym ** eta * sp.Sum(m_[u_] * sp.exp(0 * m_[u_]), (u_, 1, n_sym))
                  / sp.Sum(sp.exp(0 * m_[u_]), (u_, 1, n_sym)),
-                 n_sym ** (eta - 1) * sp.Sum(m_[u_], (u_, 1, n_sym)), "==", why=r"$e^{0} = 1$, $\sum_u 1 = n$"),
+                 n_sym ** (eta - 1) * sp.Sum(m_[u_], (u_, 1, n_sym)), "==", why="exp(0) = 1 and Σ_u 1 = n"),
         ),
         evidence=[
             derivation_evidence([Step(n_sym ** eta * sp.Sum(m_[u_] * sp.exp(0 * m_[u_]), (u_, 1, n_sym))
@@ -274,7 +272,7 @@ SOFTMAX_CLAIMS = [
     ),
     Claim(
         id="agg.softmax.derivative_variance", source="Ex 2a (theory)",
-        title="dS/dlambda is n^eta times the variance of m under the softmax weights; S is increasing",
+        title="dS/dλ is n^η times the variance of m under the softmax weights; S is increasing",
         statement=r"\frac{\partial S}{\partial\lambda} = |\mathcal N|^{\eta}\Big(\sum_u w_u m_u^2 - "
                   r"\big(\sum_u w_u m_u\big)^2\Big) \ge 0,\ \text{strict unless all } m_u \text{ equal}",
         recorded="holds", assumptions=(r"w = \operatorname{softmax}(m;\lambda)",),
@@ -291,7 +289,7 @@ def _gap_bound_cex() -> Evidence:
     return counterexample_evidence(
         lambda: th.softmax_gap(m, 1), lambda: th.softmax_gap_bound(m, 1),
         where="m=(0, 0.9, 1), λ=1 (λΔ=0.1): gap vs bound",
-        tex=r"m = (0, 0.9, 1),\ \lambda = 1:\ \max - S = 0.2017 > \tfrac{n-k}{k}\Delta e^{-\lambda\Delta} = 0.1810",
+        tex=r"\[ m = (0, 0.9, 1),\ \lambda = 1:\ \max - S = 0.2017 > \tfrac{n-k}{k}\Delta e^{-\lambda\Delta} = 0.1810 \]",
     )
 
 
@@ -307,7 +305,7 @@ def _gap_tightness_evidence() -> Evidence:
 GAP_CLAIMS = [
     Claim(
         id="agg.softmax.gap_bound", source="Ex 2a (theory)",
-        title="Tight rate: 0 <= max - S/n^eta <= (n-k)/k * Delta * exp(-lambda Delta)",
+        title="Tight rate: 0 ≤ max - S/n^η ≤ (n-k)/k * Δ * exp(-λ Δ)",
         statement=r"0 \le \max_u m_u - \frac{S(\lambda,\eta)}{|\mathcal N|^{\eta}} \le "
                   r"\frac{|\mathcal N|-k}{k}\,\Delta\,e^{-\lambda\Delta}",
         condition=r"\lambda\Delta \ge 1", recorded="holds_if",
@@ -329,7 +327,7 @@ GAP_CLAIMS = [
     ),
     Claim(
         id="agg.softmax.gap_bound_all", source="Ex 2a (theory)",
-        title="For every lambda > 0: max - S/n^eta <= (n-k)/k (max - min) exp(-lambda Delta)",
+        title="For every λ > 0: max - S/n^η ≤ (n-k)/k (max - min) exp(-λ Δ)",
         statement=r"0 \le \max_u m_u - \frac{S(\lambda,\eta)}{|\mathcal N|^{\eta}} \le "
                   r"\frac{|\mathcal N|-k}{k}\,(\max_u m_u - \min_u m_u)\,e^{-\lambda\Delta}",
         recorded="holds", assumptions=(r"\lambda > 0",),
@@ -353,24 +351,24 @@ GAP_CLAIMS = [
 _Ssum = 1 + sp.Sum(sp.exp(-q * c_[u_]), (u_, 1, n_sym - 1))  # Σ (m_u/M)^q with m_u = M e^{-c_u}
 _c_u = sp.Symbol("c_u", positive=True)
 PM_SQUEEZE_STEPS = (
-    Step(sp.Integer(1), _Ssum, "<=", why=r"$S = \sum_u (m_u/M)^q$: the maximiser gives $1$, the rest $\ge 0$",
+    Step(sp.Integer(1), _Ssum, "<=", why="maximiser: 1; others ≥ 0",
          check=_sign_step),
     Step(None, 1 + sp.Sum(sp.Integer(1), (u_, 1, n_sym - 1)), "<=",
-         why=r"term-wise $(m_u/M)^q = e^{-q c_u} \le 1$",
+         why="term-wise exp(−q c_u) ≤ 1",
          check=lambda l, r: th.termwise("<=", {_c_u: sp.Symbol("x", nonnegative=True)},
                                         sp.Symbol("x", nonnegative=True))(l - 1, r - 1)),
     Step(None, n_sym, "==", why="count the terms"),
-    Step(sp.Integer(1), n_sym ** (1 / q), "<=", why=r"$x \mapsto x^{1/q}$ increasing, $n \ge 1$",
+    Step(sp.Integer(1), n_sym ** (1 / q), "<=", why="x^(1/q) increasing, 1 ≤ S ≤ n",
          check=lambda l, r: (True, "n^(1/q) = exp(log(n)/q) with log n >= 0")
          if th._sign_known(sp.exp(sp.log(n_sym) / q) - 1) or th.prove_nonneg(
              sp.exp(sp.Symbol("x", nonnegative=True)) - 1, sp.Symbol("x", nonnegative=True))[0]
          else (None, "not shown")),
-    Step(sp.Limit(n_sym ** (1 / q), q, sp.oo), sp.Integer(1), "==", why=r"$n^{1/q} \to 1$",
+    Step(sp.Limit(n_sym ** (1 / q), q, sp.oo), sp.Integer(1), "==", why="n^(1/q) = exp(log(n)/q) → 1",
          check=th.limit_check(q, sp.oo)),
     Step(sp.Limit(_Ssum ** (1 / q), q, sp.oo), sp.Integer(1), "==",
-         why=r"squeeze $1 \le S^{1/q} \le n^{1/q}$",
+         why="squeeze: 1 ≤ S^(1/q) ≤ n^(1/q)",
          check=th.squeeze_check(sp.Integer(1), n_sym ** (1 / q), q, sp.oo)),
-    Step(sp.Limit((n_sym ** -1) ** (1 / q), q, sp.oo), sp.Integer(1), "==", why=r"$(1/n)^{1/q} \to 1$",
+    Step(sp.Limit((n_sym ** -1) ** (1 / q), q, sp.oo), sp.Integer(1), "==", why="(1/n)^(1/q) → 1",
          check=th.limit_check(q, sp.oo)),
 )
 
@@ -420,7 +418,7 @@ def _pm_ladder(m, target, qs, bound=None, label=""):
 
 def _pm_bound_inf(m):
     """q > 0: M − M_q <= M (1 − n^{−1/q}) <= M log(n)/q."""
-    return lambda x: max(mpf(v) for v in m) * mpmath.log(len(m)) / x
+    return lambda x: _slack() * max(mpf(v) for v in m) * mpmath.log(len(m)) / x
 
 
 _QS_UP = [mpf(10) ** j for j in (1, 3, 5, 7, 9, 11)]
@@ -496,7 +494,7 @@ def _pm_bounds_grid() -> Evidence:
 POWER_MEAN_CLAIMS = [
     Claim(
         id="agg.pm.q1_mean", source="Ex 2b (theory)",
-        title="Power mean aggregation at q = 1 is n^(eta-1) sum m (eta=1: sum, eta=0: mean)",
+        title="Power mean aggregation at q = 1 is n^(η-1) Σ m (η=1: sum, η=0: mean)",
         statement=r"P(1,\eta) = |\mathcal N|^{\eta-1}\sum_u m_u",
         recorded="holds",
         evidence=[derivation_evidence([Step(n_sym ** eta * (sp.Sum(m_[u_] ** 1, (u_, 1, n_sym)) / n_sym) ** 1,
@@ -508,7 +506,7 @@ POWER_MEAN_CLAIMS = [
     ),
     Claim(
         id="agg.pm.limit_max", source="Ex 2b (theory)",
-        title="Power mean tends to max as q -> +inf (squeeze 1 <= S^(1/q) <= n^(1/q))",
+        title="Power mean tends to max as q → +∞ (squeeze 1 ≤ S^(1/q) ≤ n^(1/q))",
         statement=r"\lim_{q\to\infty} P(q,\eta) = |\mathcal N|^{\eta}\max_u m_u",
         recorded="holds", assumptions=(r"m_u \ge 0", r"\max_u m_u > 0"),
         derivation=PM_SQUEEZE_STEPS,
@@ -523,7 +521,7 @@ POWER_MEAN_CLAIMS = [
     ),
     Claim(
         id="agg.pm.limit_min", source="Ex 2b (theory)",
-        title="Power mean tends to min as q -> -inf (positive entries)",
+        title="Power mean tends to min as q → −∞ (positive entries)",
         statement=r"\lim_{q\to-\infty} P(q,\eta) = |\mathcal N|^{\eta}\min_u m_u",
         recorded="holds", assumptions=(r"m_u > 0",),
         evidence=[_pm_tie_evidence(n, "min") for n in range(1, 6)]
@@ -535,7 +533,7 @@ POWER_MEAN_CLAIMS = [
     ),
     Claim(
         id="agg.pm.limit_geometric", source="Ex 2b (theory)",
-        title="Power mean tends to the geometric mean as q -> 0",
+        title="Power mean tends to the geometric mean as q → 0",
         statement=r"\lim_{q\to0} P(q,\eta) = |\mathcal N|^{\eta}\Big(\prod_u m_u\Big)^{1/|\mathcal N|}",
         recorded="holds", assumptions=(r"m_u > 0",),
         evidence=[_pm_geo_evidence(),
@@ -566,7 +564,7 @@ POWER_MEAN_CLAIMS = [
     ),
     Claim(
         id="agg.pm.bounds", source="Ex 2b (theory)",
-        title="For q > 0: n^(-1/q) max <= M_q <= max",
+        title="For q > 0: n^(-1/q) max ≤ M_q ≤ max",
         statement=r"|\mathcal N|^{-1/q}\max_u m_u \le M_q(m) \le \max_u m_u\quad(q > 0)",
         recorded="holds", assumptions=(r"m_u \ge 0",),
         derivation=PM_SQUEEZE_STEPS[:3],
@@ -581,8 +579,8 @@ POWER_MEAN_CLAIMS = [
         recorded="refuted",
         evidence=[counterexample_evidence(lambda: mpmath.im(th.power_mean_any(("-1", "2"), mpf("0.5"))),
                                           lambda: mpf(0), where="m=(-1, 2), q=1/2: Im M_q vs 0",
-                                          tex=r"m=(-1,2),\ q=\tfrac12:\ M_q = \big(\tfrac{i+\sqrt2}{2}\big)^2 "
-                                              r"\notin \mathbb R")],
+                                          tex=r"\[ m=(-1,2),\ q=\tfrac12:\ M_q = \big(\tfrac{i+\sqrt2}{2}\big)^2 "
+                                              r"\notin \mathbb R \]")],
         note=r"The domain is $m_u \ge 0$ (messages after a ReLU, say); negative entries make $m_u^q$ complex.",
     ),
     Claim(
@@ -634,10 +632,10 @@ POWER_MEAN_CLAIMS = [
 _Zl = 1 + sp.Sum(sp.exp(-lam * d_[u_]), (u_, 1, K_sym - 1))  # Σ_i e^{λ(σ_i − max)}, maximiser first
 LSE_STEPS = (
     Step(sp.log(sp.exp(lam * Mx) * _Zl) / lam - Mx, sp.log(_Zl) / lam, "==",
-         why=r"$\sum_i e^{\lambda\sigma_i} = e^{\lambda M}\big(1 + \sum_{i\ge2} e^{-\lambda d_i}\big)$, "
-             r"$d_i = M - \sigma_i \ge 0$"),
-    Step(sp.Integer(0), sp.log(_Zl) / lam, "<=", why=r"the bracket is $\ge 1$", check=_sign_step),
-    Step(_Zl, 1 + sp.Sum(sp.Integer(1), (u_, 1, K_sym - 1)), "<=", why=r"term-wise $e^{-\lambda d_i} \le 1$",
+         why="factor exp(λM) out; "
+             "d_i = M − σ_i ≥ 0"),
+    Step(sp.Integer(0), sp.log(_Zl) / lam, "<=", why="the bracket is ≥ 1", check=_sign_step),
+    Step(_Zl, 1 + sp.Sum(sp.Integer(1), (u_, 1, K_sym - 1)), "<=", why="term-wise exp(−λ d_i) ≤ 1",
          check=lambda l, r: th.termwise("<=", {_d_u: sp.Symbol("x", nonnegative=True) / lam},
                                         sp.Symbol("x", nonnegative=True))(l - 1, r - 1)),
     Step(None, K_sym, "=="),
@@ -656,7 +654,7 @@ def _lse_log_check(lhs, rhs):
 
 
 LSE_STEPS = LSE_STEPS[:4] + (Step(sp.log(_Zl) / lam, sp.log(K_sym) / lam, "<=",
-                                  why=r"$\log$ increasing and the bracket is $\le K$", check=_lse_log_check),
+                                  why="log increasing, bracket ≤ K", check=_lse_log_check),
                              LSE_STEPS[4])
 
 
@@ -692,12 +690,12 @@ def lse(sig, l):
 LSE_CLAIMS = [
     Claim(
         id="agg.lse.uniform_max", source="Ex 2a step 1",
-        title="lse(sigma; lambda) -> max(sigma) uniformly: 0 <= lse - max <= log(K)/lambda",
+        title="lse(σ; λ) → max(σ) uniformly: 0 ≤ lse - max ≤ log(K)/λ",
         statement=r"0 \le \operatorname{lse}(\sigma;\lambda) - \max_i\sigma_i \le \frac{\log K}{\lambda} "
                   r"\xrightarrow{\lambda\to\infty} 0\quad \text{uniformly in } \sigma \in \mathbb R^K",
         recorded="holds", assumptions=(r"\lambda > 0",),
-        reading=r"The seed's ``In sheet 7, we proved $\lim_{\lambda\to\infty}\operatorname{lse} = \max$'' and "
-                r"``the convergence is uniform'': read as uniform in $\sigma$.",
+        reading="The seed's 'In sheet 7, we proved lim_(λ→∞) lse(σ; λ) = max(σ)' and 'the convergence is "
+                "uniform': read as uniform in σ ∈ ℝ^K.",
         derivation=LSE_STEPS,
         evidence=[derivation_evidence(LSE_STEPS, label="general_k"), _lse_uniform_sup(),
                   limit_ladder_evidence(lambda l: th.lse(RANDOM, l), lambda: max(mpf(v) for v in RANDOM),
@@ -726,7 +724,7 @@ LSE_CLAIMS = [
     ),
     Claim(
         id="agg.lse.zero_shifted_limit", source="Ex 2a step 10",
-        title="As lambda -> 0: lse(sigma; lambda) - log(n)/lambda -> mean(sigma) (n = number of terms)",
+        title="As λ → 0: lse(σ; λ) - log(n)/λ → mean(σ) (n = number of terms)",
         statement=r"\lim_{\lambda\to0}\Big(\operatorname{lse}(\sigma;\lambda) - \frac{\log n}{\lambda}\Big) "
                   r"= \frac1n\sum_{i}\sigma_i",
         recorded="holds", corrects="agg.seed.2a_lse_zero_limit",
@@ -781,9 +779,9 @@ def _softargmax_vs_lse() -> Evidence:
     sig = ("0", "1")
     return counterexample_evidence(lambda: th.softargmax(sig, 50)[0], lambda: th.lse(sig, 50),
                                    where="σ=(0, 1), λ=50: softargmax_1 vs lse",
-                                   tex=r"\sigma=(0,1),\ \lambda=50:\ \operatorname{softargmax} "
+                                   tex=r"\[ \sigma=(0,1),\ \lambda=50:\ \operatorname{softargmax} "
                                        r"\approx (1.9\cdot10^{-22}, 1) \in \mathbb R^2,\ "
-                                       r"\operatorname{lse} \approx 1.0000 \in \mathbb R")
+                                       r"\operatorname{lse} \approx 1.0000 \in \mathbb R \]")
 
 
 def _shape_evidence() -> Evidence:
@@ -837,8 +835,8 @@ def _interchange_cex_fixed() -> Evidence:
     l = mpf(1000)
     return counterexample_evidence(lambda: mpmath.diff(lambda x: mpmath.sin(l ** 2 * x) / l, 0), lambda: mpf(0),
                                    where="f_λ(x)=sin(λ²x)/λ, λ=1000, x=0: ∂f_λ vs ∂(lim f)=0",
-                                   tex=r"f_\lambda(x) = \frac{\sin(\lambda^2 x)}{\lambda}:\ "
-                                       r"\sup_x|f_\lambda| = \frac1\lambda \to 0,\ \partial_x f_\lambda(0) = \lambda \to \infty")
+                                   tex=r"\[ f_\lambda(x) = \frac{\sin(\lambda^2 x)}{\lambda}:\ "
+                                       r"\sup_x|f_\lambda| = \frac1\lambda \to 0,\ \partial_x f_\lambda(0) = \lambda \to \infty \]")
 
 
 def _max_grad_condition() -> Evidence:
@@ -872,7 +870,7 @@ def _max_grad_ties() -> Evidence:
     return counterexample_evidence(lambda: (max(m[0] + h, m[1]) - max(m)) / h,
                                    lambda: (max(m) - max(m[0] - h, m[1])) / h,
                                    where="m=(1, 1): right vs left derivative of max in m_1", about="statement",
-                                   tex=r"m = (1,1):\ \partial^+_{m_1}\max = 1 \ne 0 = \partial^-_{m_1}\max")
+                                   tex=r"\[ m = (1,1):\ \partial^+_{m_1}\max = 1 \ne 0 = \partial^-_{m_1}\max \]")
 
 
 def _softargmax_limit_ties() -> Evidence:
@@ -889,12 +887,12 @@ def _eta_cex() -> Evidence:
 SEED_2A = [
     Claim(
         id="agg.seed.2a_softargmax_approx_lse", source="Ex 2a step 2",
-        title="Seed: softargmax(sigma; lambda) ~ lse(sigma; lambda) as lambda -> inf",
+        title="Seed: softargmax(σ; λ) ~ lse(σ; λ) as λ → ∞",
         statement=r"\operatorname{softargmax}(\sigma;\lambda) \overset{\lambda\to\infty}{\approx} "
                   r"\operatorname{lse}(\sigma;\lambda)",
         recorded="refuted",
-        reading=r"``soft(arg)max'' read as softargmax (the weight vector); the component-wise reading "
-                r"$\operatorname{softargmax}_i \approx \operatorname{lse}$ is tested as well.",
+        reading="'soft(arg)max' read as softargmax (the weight vector in ℝ^K); the component-wise reading "
+                "softargmax_i ≈ lse is tested as well.",
         evidence=[_shape_evidence(), _softargmax_vs_lse()],
         note=r"A vector in $\mathbb R^K$ against a scalar; component-wise the gap tends to $\max\sigma$ or "
              r"$\max\sigma - 1$. The correct relation is $\operatorname{softargmax} = \nabla_\sigma\operatorname{lse}$ "
@@ -902,11 +900,11 @@ SEED_2A = [
     ),
     Claim(
         id="agg.seed.2a_uniform_reason", source="Ex 2a step 3",
-        title="Seed's reason: log, sum, exp 'converge uniformly in lambda'",
+        title="Seed's reason: log, sum, exp 'converge uniformly in λ'",
         statement=r"\lambda \mapsto e^{\lambda\sigma} \text{ converges (uniformly) as } \lambda\to\infty",
         recorded="refuted",
-        reading=r"The parenthesis ``bc.\ log, sum, exp.\ converge uniformly in $\lambda$'' read as a claim "
-                r"about the building blocks $e^{\lambda\sigma_i}$, $\sum$, $\log$.",
+        reading="The parenthesis 'bc. log, sum, exp. converge uniformly in λ' read as a claim about the "
+                "building blocks exp(λσ_i), Σ, log.",
         evidence=[_uniform_reason_evidence()],
         note=r"$e^{\lambda\sigma}$ diverges for $\sigma>0$; the uniform convergence of lse is true "
              r"(\texttt{agg.lse.uniform\_max}) but follows from the sandwich $0\le\operatorname{lse}-\max\le\log K/\lambda$, "
@@ -927,7 +925,7 @@ SEED_2A = [
     ),
     Claim(
         id="agg.seed.2a_softargmax_limit", source="Ex 2a step 5",
-        title="Seed: lim softargmax(m; lambda) = gradient of max = e_argmax",
+        title="Seed: lim softargmax(m; λ) = gradient of max = e_argmax",
         statement=r"\lim_{\lambda\to\infty}\operatorname{softargmax}(m;\lambda) = \nabla_m \max(m) = e_{\arg\max m}",
         condition=r"\text{unique maximiser}", recorded="holds_if",
         evidence=[_max_grad_condition(),
@@ -951,7 +949,7 @@ SEED_2A = [
     ),
     Claim(
         id="agg.seed.2a_limit_max", source="Ex 2a step 8",
-        title="Seed's result: lim_{lambda->inf} softmax_agg = |N|^eta max (also with ties)",
+        title="Seed's result: lim_{λ→∞} softmax_agg = |N|^η max (also with ties)",
         statement=r"\lim_{\lambda\to\infty}\operatorname{softmax\_agg}(v,m,\lambda,\eta) = |\mathcal N(v)|^{\eta}\max_u m_u",
         recorded="holds",
         evidence=[_ladder_to_max(TIES, 1), _ladder_to_max(RANDOM, 0),
@@ -961,10 +959,10 @@ SEED_2A = [
     ),
     Claim(
         id="agg.seed.2a_mean_max_wording", source="Ex 2a step 9",
-        title="Seed: 'one obtains the (mean) max aggregation' as lambda -> inf",
+        title="Seed: 'one obtains the (mean) max aggregation' as λ → ∞",
         statement=r"\lim_{\lambda\to\infty} S(\lambda,\eta) = \max_u m_u \ \text{(the max aggregation)}",
         condition=r"\eta = 0", recorded="holds_if",
-        reading=r"``mean max aggregation'' read as ``max aggregation'' (``mean'' a slip; the limit is no mean).",
+        reading="'mean max aggregation' read as 'max aggregation' ('mean' a slip; the limit is no mean).",
         evidence=[Evidence(_ladder_to_max(RANDOM, 0).kind, _ladder_to_max(RANDOM, 0).run, label="ladder:eta=0",
                            about="condition"),
                   _eta_cex(),
@@ -975,18 +973,18 @@ SEED_2A = [
     ),
     Claim(
         id="agg.seed.2a_lse_zero_is_0over0", source="Ex 2a step 10",
-        title="Seed: (1/lambda) log sum_{i=0}^K exp(lambda sigma_i) is a 0/0 form at lambda -> 0",
+        title="Seed: (1/λ) log sum_{i=0}^K exp(λ σ_i) is a 0/0 form at λ → 0",
         statement=r"\lim_{\lambda\to0}\log\sum_{i=0}^{K} e^{\lambda\sigma_i} = 0",
         recorded="refuted",
         evidence=[counterexample_evidence(lambda: mpmath.log(mpmath.fsum(mpmath.exp(mpf("1e-40") * s)
                                                                           for s in (0, 1))),
                                           lambda: mpf(0), where="σ=(0, 1) (K=1), λ=1e-40: numerator vs 0",
-                                          tex=r"\log\sum_{i=0}^{1} e^{0} = \log 2 \ne 0")],
+                                          tex=r"\[ \log\sum_{i=0}^{1} e^{0} = \log 2 \ne 0 \]")],
         note=r"The numerator tends to $\log(K+1)$ (with $i = 0..K$), not $0$: L'H\^opital does not apply.",
     ),
     Claim(
         id="agg.seed.2a_lse_zero_limit", source="Ex 2a step 12",
-        title="Seed: lim_{lambda->0} lse(sigma; lambda) = sum sigma_i / K",
+        title="Seed: lim_{λ→0} lse(σ; λ) = Σ σ_i / K",
         statement=r"\lim_{\lambda\to0}\frac1\lambda\log\sum_{i=0}^{K}e^{\lambda\sigma_i} = \frac{\sum_i\sigma_i}{K}",
         recorded="refuted",
         evidence=[divergence_evidence(lambda l: th.lse(("0", "1"), l), [mpf(10) ** -j for j in (2, 4, 6, 8)],
@@ -1002,7 +1000,7 @@ SEED_2A = [
     ),
     Claim(
         id="agg.seed.2a_lhopital_quotient", source="Ex 2a step 11",
-        title="Seed: d/dlambda log sum exp(lambda sigma_i) = sum exp(lambda sigma_i) sigma_i / sum exp(lambda sigma_i)",
+        title="Seed: d/dλ log Σ exp(λ σ_i) = Σ exp(λ σ_i) σ_i / Σ exp(λ σ_i)",
         statement=r"\frac{\partial}{\partial\lambda}\log\sum_{i}e^{\lambda\sigma_i} = "
                   r"\frac{\sum_i e^{\lambda\sigma_i}\sigma_i}{\sum_i e^{\lambda\sigma_i}}",
         recorded="holds",
@@ -1013,14 +1011,14 @@ SEED_2A = [
     ),
     Claim(
         id="agg.seed.2a_limit_zero_result", source="Ex 2a step 13",
-        title="Seed: lim_{lambda->0} softmax_agg = |N|^eta sum_u m_u / sum m_u",
+        title="Seed: lim_{λ→0} softmax_agg = |N|^η Σ_u m_u / Σ m_u",
         statement=r"\lim_{\lambda\to0}\operatorname{softmax\_agg}(v,m,\lambda,\eta) = "
                   r"|\mathcal N(v)|^\eta\sum_{u}\frac{m_u}{\sum_w m_w}",
         recorded="refuted",
         evidence=[counterexample_evidence(lambda: th.softmax_agg(("1", "2"), mpf("1e-40"), 0),
                                           lambda: mpf(1), where="m=(1, 2), η=0, λ=1e-40: S vs seed's 1",
-                                          tex=r"m=(1,2),\ \eta=0:\ \lim_{\lambda\to0}S = 1.5 \ne 1 = "
-                                              r"\sum_u m_u/\sum_w m_w")],
+                                          tex=r"\[ m=(1,2),\ \eta=0:\ \lim_{\lambda\to0}S = 1.5 \ne 1 = "
+                                              r"\sum_u m_u/\sum_w m_w \]")],
         note=r"The seed's right side is $|\mathcal N|^\eta$ whatever $m$ is. Correct: "
              r"$|\mathcal N|^{\eta-1}\sum_u m_u$ (\texttt{agg.softmax.at\_zero}).",
     ),
@@ -1060,7 +1058,7 @@ def _s_identity_check(lhs, rhs):
 SEED_2B = [
     Claim(
         id="agg.seed.2b_q1", source="Ex 2b step 2",
-        title="Seed: pma(v, m, 1, eta) = |N|^(eta-1) sum m_u",
+        title="Seed: pma(v, m, 1, η) = |N|^(η-1) Σ m_u",
         statement=r"\operatorname{pma}(v,\vec m,1,\eta) = |\mathcal N(v)|^{\eta-1}\sum_u m_u",
         recorded="holds",
         evidence=[mp_identity_evidence(lambda m, e: th.power_mean_agg(m, 1, e),
@@ -1071,7 +1069,7 @@ SEED_2B = [
     ),
     Claim(
         id="agg.seed.2b_factorisation", source="Ex 2b step 3",
-        title="Seed: pma = |N|^eta (1/|N|)^(1/q) (sum_u m_u^q)^(1/q)",
+        title="Seed: pma = |N|^η (1/|N|)^(1/q) (Σ_u m_u^q)^(1/q)",
         statement=r"|\mathcal N|^\eta\Big(\frac{1}{|\mathcal N|}\sum_u m_u^q\Big)^{1/q} = "
                   r"|\mathcal N|^\eta\Big(\frac{1}{|\mathcal N|}\Big)^{1/q}\Big(\sum_u m_u^q\Big)^{1/q}",
         recorded="holds", assumptions=(r"m_u \ge 0", r"q > 0"),
@@ -1082,10 +1080,10 @@ SEED_2B = [
     ),
     Claim(
         id="agg.seed.2b_underbrace_literal", source="Ex 2b step 4",
-        title="Seed's underbrace as transcribed: (sum_u m_u^q)^(-1/q) -> 1",
+        title="Seed's underbrace as transcribed: (Σ_u m_u^q)^(-1/q) → 1",
         statement=r"\Big(\sum_u m_u^q\Big)^{-1/q} \xrightarrow{q\to\infty} 1",
         recorded="refuted",
-        reading=r"Literal OCR: the underbraced factor is $(\sum_u m_u^q)^{-1/q}$.",
+        reading="Literal OCR: the underbraced factor is (Σ_u m_u^q)^(−1/q).",
         evidence=[limit_ladder_evidence(lambda x: mpmath.fsum(mpf(v) ** x for v in _POS) ** (-1 / x), lambda: mpf(1),
                                         [mpf(10) ** j for j in (1, 2, 3, 4)], label="tends_to_1_over_max"),
                   counterexample_evidence(lambda: mpmath.fsum(mpf(v) ** 1000 for v in _POS) ** (-mpf(1) / 1000),
@@ -1095,17 +1093,17 @@ SEED_2B = [
     ),
     Claim(
         id="agg.seed.2b_underbrace_intended", source="Ex 2b step 4",
-        title="Seed's underbrace as intended: (1/|N|)^(1/q) -> 1",
+        title="Seed's underbrace as intended: (1/|N|)^(1/q) → 1",
         statement=r"\Big(\frac{1}{|\mathcal N|}\Big)^{1/q} \xrightarrow{q\to\infty} 1",
         recorded="holds", corrects="agg.seed.2b_underbrace_literal",
-        reading=r"Intended: the factor split off in step 3, $(1/|\mathcal N|)^{1/q}$.",
+        reading="Intended: the factor split off in step 3, (1/|N|)^(1/q).",
         evidence=[derivation_evidence([PM_SQUEEZE_STEPS[-1]], label="general_n"),
                   limit_ladder_evidence(lambda x: mpf(1) / mpf(7) ** (1 / x), lambda: mpf(1), _QS_UP, label="n=7",
                                         bound=lambda x: mpmath.log(7) / x)],
     ),
     Claim(
         id="agg.seed.2b_limit_max", source="Ex 2b step 5",
-        title="Seed: lim_{q->inf} pma = |N|^eta lim (sum m^q)^(1/q) = |N|^eta max",
+        title="Seed: lim_{q→∞} pma = |N|^η lim (Σ m^q)^(1/q) = |N|^η max",
         statement=r"\lim_{q\to\infty}\operatorname{pma}(v,\vec m,q,\eta) = |\mathcal N|^\eta\max_u m_u",
         recorded="holds", assumptions=(r"m_u \ge 0",),
         evidence=[Evidence("mpmath", _pm_ladder(_POS, lambda m: max(mpf(v) for v in m), _QS_UP,
@@ -1115,9 +1113,9 @@ SEED_2B = [
     ),
     Claim(
         id="agg.seed.2b_ratio_literal", source="Ex 2b step 6 (*)",
-        title="Seed (*) as written: lim_{q->inf} sum_u m_u^q / m = 1",
+        title="Seed (*) as written: lim_{q→∞} Σ_u m_u^q / m = 1",
         statement=r"\lim_{q\to\infty}\frac{\sum_u m_u^q}{\max_u m_u} = 1",
-        recorded="refuted", reading=r"Literal: no $1/q$ power on the sum.",
+        recorded="refuted", reading="Literal: no 1/q power on the sum (the next line of the seed has it).",
         evidence=[_ratio_literal(),
                   limit_ladder_evidence(lambda x: mpmath.fsum(mpf(v) ** x for v in _SMALL) / mpf("0.5"), lambda: mpf(1),
                                         [mpf(10), mpf(100), mpf(1000)], label="max<1")],
@@ -1126,7 +1124,7 @@ SEED_2B = [
     ),
     Claim(
         id="agg.seed.2b_ratio_intended", source="Ex 2b step 6 (*)",
-        title="Seed (*) as intended: lim (sum_u m_u^q)^(1/q) / m = 1, m = max",
+        title="Seed (*) as intended: lim (Σ_u m_u^q)^(1/q) / m = 1, m = max",
         statement=r"\lim_{q\to\infty}\frac{(\sum_u m_u^q)^{1/q}}{\max_u m_u} = 1",
         recorded="holds", corrects="agg.seed.2b_ratio_literal",
         derivation=PM_SQUEEZE_STEPS[:6],
@@ -1137,7 +1135,7 @@ SEED_2B = [
     ),
     Claim(
         id="agg.seed.2b_s_identity", source="Ex 2b step 7",
-        title="Seed: (sum m_u^q)^(1/q)/m = (sum (m_u/m)^q)^(1/q)",
+        title="Seed: (Σ m_u^q)^(1/q)/m = (Σ (m_u/m)^q)^(1/q)",
         statement=r"\frac{(\sum_u m_u^q)^{1/q}}{m} = \Big(\sum_u \big(\tfrac{m_u}{m}\big)^q\Big)^{1/q}",
         recorded="holds", assumptions=(r"m = \max_u m_u > 0", r"q > 0"),
         evidence=[derivation_evidence([Step(sp.Sum((Mx * sp.exp(-c_[u_])) ** q, (u_, 1, n_sym)) ** (1 / q) / Mx,
@@ -1150,11 +1148,11 @@ SEED_2B = [
     ),
     Claim(
         id="agg.seed.2b_s_bounds", source="Ex 2b step 8",
-        title="Seed: S := sum (m_u/m)^q satisfies 1 <= S <= p",
+        title="Seed: S := Σ (m_u/m)^q satisfies 1 ≤ S ≤ p",
         statement=r"1 \le S = \sum_u\Big(\frac{m_u}{\max_v m_v}\Big)^q \le p",
         condition=r"p \ge |\mathcal N| \ (\text{intended: } p = |\mathcal N|)", recorded="holds_if",
-        reading=r"$p$ read literally as a fixed constant (the only $p$ of the sheet is Ex 1's feature "
-                r"dimension); the intended reading $p = |\mathcal N|$ is the condition with equality.",
+        reading="p read literally as a fixed constant (the only p of the sheet is Ex 1's feature dimension, "
+                "p = 256); the intended reading p = |N| is the condition with equality.",
         derivation=PM_SQUEEZE_STEPS[:3],
         evidence=[derivation_evidence(PM_SQUEEZE_STEPS[:3], label="general_n", about="condition"),
                   counterexample_evidence(lambda: mpmath.fsum((mpf(1) / 1) ** 5 for _ in range(3)), lambda: mpf(2),
@@ -1168,7 +1166,7 @@ SEED_2B = [
     ),
     Claim(
         id="agg.seed.2b_s_squeeze", source="Ex 2b step 9",
-        title="Seed: S^(1/q) -> 1 by the squeeze 1 <= S^(1/q) <= |N|^(1/q)",
+        title="Seed: S^(1/q) → 1 by the squeeze 1 ≤ S^(1/q) ≤ |N|^(1/q)",
         statement=r"\lim_{q\to\infty} S^{1/q} = 1",
         recorded="holds", derivation=PM_SQUEEZE_STEPS[3:6],
         evidence=[derivation_evidence(PM_SQUEEZE_STEPS[3:6], label="general_n"),
@@ -1189,14 +1187,13 @@ SEED_2C = [
         statement=r"\text{The 2c observation (two score matrices, strong main diagonal, decaying oscillating "
                   r"off-diagonal) describes the aggregations } S, P \text{ of Ex 2}",
         recorded="refuted",
-        reading=r"The text printed under ``1.2.3 c)'' in both OCR renderings; Ex 2c asks for no plot and "
-                r"the text repeats the Ex 1b/1c wording about $K^\top Q$ heatmaps (add vs.\ cat).",
+        reading="The text printed under '1.2.3 c)' in both OCR renderings; it repeats the Ex 1b/1c wording "
+                "about KᵀQ heatmaps (add vs. cat).",
         evidence=[observation_evidence()],
         note=r"The pattern test (diagonal dominance, decay, oscillation of the diagonal profile) is applied to "
              r"the seed's own Ex 1c matrices $K^\top Q$ (add, cat) and to the only matrices Ex 2 produces, node "
              r"$\times$ channel outputs of $S$ and $P$ on a path graph. The content of the observation "
-             r"(whether add and cat look alike) is decided in the positional topic (\texttt{pe.kq.look\_same} "
-             r"or its nearest claim there).",
+             r"(whether add and cat look alike) is decided in the positional topic (\texttt{pe.kq.essentially\_same}).",
     ),
 ]
 

@@ -28,7 +28,7 @@ def tie_pattern_limit_evidence(
     point: Any,
     direction: str = "+",
     first_positive: bool = False,
-    budget: float = 30.0,
+    budget: float = 60.0,
 ) -> Evidence:
     """For every tie pattern of ``m_1 ≤ … ≤ m_n``: ``lim_{var→point} expr == expected``.
 

@@ -143,7 +143,7 @@ def _sweep_evidence(kind: str, dtype: str) -> Evidence:
                              "max_ulp_all": r.max_ulp_all, "n_values": r.n_values,
                              "n_ill_values": r.n_ill_values, "max_ulp_per_kappa": r.max_ulp_per_kappa})
 
-    return Evidence("numpy", run, label=dtype, budget=60,
+    return Evidence("numpy", run, label=dtype, budget=90,
                     description=f"accuracy sweep of the {kind} kernel in {dtype} (seed 0) against mpmath")
 
 
