@@ -34,9 +34,9 @@ Conventions shared by every function
 
 Implementation
 --------------
-Segments are grouped by size (a counting-sort style permutation of the rows,
-a single stable radix argsort of 16-bit keys if ``index`` is unsorted, O(E)
-if it is sorted), so that each block of equal-size segments is a dense
+Segments are grouped by size (a permutation of the rows: one or two stable
+LSD-radix argsort passes on 16-bit digits of the segment rank if ``index`` is
+unsorted, an O(E) construction if it is already sorted), so that each block of equal-size segments is a dense
 ``(n, d, C)`` array.  Blocks of about 2**17 elements are gathered into a
 reusable work buffer (they stay in cache), reduced with broadcasting NumPy
 ops (``out=``, in place), and scattered to the output.  Very large segments
@@ -323,6 +323,23 @@ def _reduce(ufunc, X):
     return ufunc.reduce(X, axis=1)
 
 
+def _minmax(blk, seg_max, seg_min):
+    """(max, min) of a block: per segment (n, C) where requested, else the
+    block-wide value (0-d, broadcasts).  If a block-wide value is so large
+    that d * |x| could overflow, both are computed per segment so that the
+    overflow scaling is decided per segment."""
+    mx = _rmax(blk) if seg_max else np.asarray(np.max(blk))
+    mn = _rmin(blk) if seg_min else np.asarray(np.min(blk))
+    if not (seg_max and seg_min):
+        lim = (0.25 * _FMAX) / blk.shape[1]
+        if not (abs(float(np.max(mx))) <= lim and abs(float(np.min(mn))) <= lim):
+            if not seg_max:
+                mx = _rmax(blk)
+            if not seg_min:
+                mn = _rmin(blk)
+    return mx, mn
+
+
 def _rmax(X):
     return _reduce(np.maximum, X)
 
@@ -403,8 +420,14 @@ class _Base:
     nonneg = False
     what = ""
 
+    #: which extremum is needed per segment (the other one only block-wide,
+    #: for validation and overflow checks -- a full contiguous reduction is
+    #: several times cheaper than a per-segment one)
+    seg_max = True
+    seg_min = True
+
     def stats(self, blk, W):
-        return (_rmax(blk), _rmin(blk))
+        return _minmax(blk, self.seg_max, self.seg_min)
 
     def sums(self, blk, st, W, d):
         return ()
@@ -415,17 +438,23 @@ class _Base:
 
 
 class _Max(_Base):
+    seg_min = False
+
     def final(self, st, sm, d):
         return st[0]
 
 
 class _Min(_Base):
+    seg_max = False
+
     def final(self, st, sm, d):
         return st[1]
 
 
 class _Sum(_Base):
     mean = False
+    seg_max = False
+    seg_min = False
 
     @staticmethod
     def _h(st, d):
@@ -496,6 +525,8 @@ def _geo_final(st, d, C_extra=None):
 class _Softmax(_Base):
     def __init__(self, t):
         self.t = t
+        self.seg_max = t > 0
+        self.seg_min = t < 0
 
     @staticmethod
     def _h(st, d):
@@ -550,6 +581,8 @@ class _PowerMean(_Base):
         self.q = q
         self.p = abs(q)
         self.tiny = abs(q) < _Q_TINY
+        self.seg_max = q > 0
+        self.seg_min = q < 0
         if self.tiny:
             self.comb = ("max", "min", "sum", "sum")
         # (B1 and direct only need max and min)
@@ -557,7 +590,7 @@ class _PowerMean(_Base):
     def stats(self, blk, W):
         if self.tiny:
             return _Geo.stats(self, blk, W)
-        return (_rmax(blk), _rmin(blk))
+        return _minmax(blk, self.seg_max, self.seg_min)
 
     # ---- scaled variable z in [0, 1] -------------------------------------
     def _z(self, blk, st, W):
@@ -852,17 +885,20 @@ def softmax_aggregate(x, index, num_segments, t, eta=0.0, *, fill_value=0.0):
 
     Notes
     -----
-    Evaluated as ``S = x* + sum_u w_u (x_u - x*) / sum_u w_u`` with
-    ``x* = max`` (``t > 0``) or ``min`` (``t < 0``) of the segment and
-    ``w_u = exp(t (x_u - x*)) in [0, 1]``, so no exponential overflows and
-    the weight of the extremal row is exactly 1.  When ``(max - min) * n``
-    could overflow, the differences are formed scaled by a power of two.
-    Exponents ``|t (x_u - x*)| > 1e4`` (where ``exp`` is exactly 0 in float64)
-    are clipped before the multiplication by ``t`` so that ``t * (x_u - x*)``
-    never overflows; this changes no weight.  The forward error is bounded
-    by a small multiple of ``eps * kappa`` with the condition number
+    Evaluated as ``S = sum_u w_u x_u / sum_u w_u`` with
+    ``w_u = exp(t (x_u - x*)) in [0, 1]``, ``x* = max`` (``t > 0``) or ``min``
+    (``t < 0``) of the segment, so no exponential overflows and
+    ``sum w >= 1`` (the extremal row has weight exactly 1).  (The
+    shifted form ``x* + sum w (x - x*) / sum w`` is *not* used: it cancels
+    catastrophically when ``|x*|`` dominates the other messages.)  Where
+    ``n * max|x|`` could overflow, ``x`` and ``x - x*`` are scaled by a power of
+    two (exact).  Exponents ``|t (x_u - x*)| > 1e4`` (where ``exp`` is exactly
+    0 in float64) are clipped before the multiplication by ``t`` so that it
+    cannot overflow; this changes no weight.  The forward error is about
+    ``(n + 2) eps kappa`` with the condition number
     ``kappa = sum_u p_u |x_u| (1 + |t| |x_u - S|) / |S|`` (see
-    :mod:`verify.aggregation.accuracy`).
+    :mod:`verify.aggregation.accuracy`); ``t = 0`` is the exact mean and
+    ``t = ±inf`` the exact max / min.
 
     Raises
     ------
@@ -923,17 +959,25 @@ def power_mean_aggregate(x, index, num_segments, q, eta=0.0, *, fill_value=0.0):
     -----
     With ``x* = max`` (``q > 0``) or ``min`` (``q < 0``) and
     ``z_u = x_u / x*`` (``q > 0``) or ``x* / x_u`` (``q < 0``), so that
-    ``z in [0, 1]`` and ``z^|q| <= 1``:
+    ``z in [0, 1]`` and ``z^|q| <= 1`` (nothing can overflow):
 
-    * ``|q| >= 0.5``: ``P = x* (mean z^|q|)^(1/q)`` (special cases 1, 2, 0.5, 4);
-    * ``2^-10 <= |q| < 0.5``: ``P = x* exp(log1p(mean expm1(|q| log z)) / q)``;
+    * ``|q| >= 0.5``: ``P = x* (mean z^|q|)^(1/q)``; ``z^|q|`` by
+      ``np.power``, or by multiplications and one ``sqrt`` for integer and
+      half-integer ``|q| <= 8``;
+    * ``2^-10 <= |q| < 0.5``: ``a_u = |q| log z_u`` with ``log z`` formed
+      from the exact binary exponents (``frexp``; ``z`` itself would
+      underflow for spreads like 1e-300..1e300), then
+      ``P = x* exp(L / q)`` with ``L = log1p(mean expm1(a))`` if
+      ``mean exp(a) >= 1/2`` (no cancellation in ``1 + m``) else
+      ``L = log(mean exp(a))``; ``x* exp(L/q)`` is evaluated as
+      ``ldexp(f exp(r), k)`` so it cannot overflow spuriously;
     * ``0 < |q| < 2^-10``: ``P = G exp(log1p(mean r(q (log x_u - log G))) / q)``
       with the geometric mean ``G`` computed with exact exponent bookkeeping
       (``frexp``) and ``r(a) = e^a - 1 - a`` summed by its Taylor series, so the
       first-order term (which cancels exactly, ``mean(log x - log G) = 0``) is
       never formed; this keeps full accuracy for ``q`` down to ``1e-300``
       even for spreads of ``1e-300 .. 1e300`` inside a segment.  Segments
-      where ``|q (log x - log G)| > 0.5`` fall back to the previous formula.
+      where ``|q (log x - log G)| > 0.5`` use the previous formula.
 
     ``P`` is perfectly conditioned in ``x`` (``d log P / d log x_u`` are
     weights summing to one), but conditioned in ``q`` by
