@@ -9,6 +9,7 @@ Every verdict comes from the evidence below; the seed's text is only what is bei
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 
 import mpmath
@@ -147,28 +148,27 @@ def _cat_rhs(pp, nn, seed):
 
 score_ij_steps = [
     Step(sp.Sum((xI[k, i] + eI[k, i]) * (xI[k, j] + eI[k, j]), (k, 1, p)),
-         sp.Sum(xI[k, i] * xI[k, j], (k, 1, p)) + sp.Sum(eI[k, i] * xI[k, j] + xI[k, i] * eI[k, j], (k, 1, p))
-         + sp.Sum(eI[k, i] * eI[k, j], (k, 1, p)),
-         why="seed's $\\mathrm{Score}_{ij}$ line: expand and split the sum", check=sum_identity),
+         sp.Sum(xI[k, i] * xI[k, j] + eI[k, i] * xI[k, j] + xI[k, i] * eI[k, j] + eI[k, i] * eI[k, j], (k, 1, p)),
+         why="seed's Score_ij lines", check=sum_identity),
 ]
 add_matrix_steps = [
     Step((Xm + Em).T * (Xm + Em), Xm.T * Xm + Em.T * Xm + Xm.T * Em + Em.T * Em,
-         why="distributivity of the matrix product, $(X+E)^\\top = X^\\top + E^\\top$"),
+         why="distributivity; (X+E)ᵀ = Xᵀ + Eᵀ"),
 ]
 
 C_stack = sp.BlockMatrix([[Xm], [Em]])
 C_side = sp.BlockMatrix([[Xm, Em]])
 E_first = sp.BlockMatrix([[Em], [Xm]])
 cat_steps = [
-    Step(C_stack.T * C_stack, Xm.T * Xm + Em.T * Em, why="block product of $[X; E] \\in \\mathbb{R}^{2p\\times n}$",
+    Step(C_stack.T * C_stack, Xm.T * Xm + Em.T * Em, why="block product",
          check=_block_check),
     Step(sp.Sum(sp.Piecewise((xI[k, i] * xI[k, j], k <= p), (eI[k - p, i] * eI[k - p, j], True)), (k, 1, 2 * p)),
          sp.Sum(xI[k, i] * xI[k, j], (k, 1, p)) + sp.Sum(eI[k - p, i] * eI[k - p, j], (k, p + 1, 2 * p)),
-         why="split the seed's piecewise sum at $k=p$",
+         why="split at k = p",
          check=lambda L, R: (True, "the sum is split at k = p, where the Piecewise switches branch")
          if L.function.args[0][1] == (k <= p) else (None, "unexpected split")),
     Step(None, sp.Sum(xI[k, i] * xI[k, j] + eI[k, i] * eI[k, j], (k, 1, p)),
-         why="shift $k \\to k+p$ in the second sum", check=sum_identity),
+         why="shift k → k + p", check=sum_identity),
 ]
 
 
@@ -215,10 +215,10 @@ def _projection_condition_symbolic() -> Outcome:
     M_full = sp.BlockMatrix([[Mxx, Mxe], [Mex, Mee]])
     steps = [
         Step(C_stack.T * M_diag * C_stack, Xm.T * Mxx * Xm + Em.T * Mee * Em,
-             why="block-diagonal $W_K^\\top W_Q$: no X-E term", check=_block_check),
+             why="block-diagonal W_Kᵀ W_Q: no X-E term", check=_block_check),
         Step(C_stack.T * M_full * C_stack,
              Xm.T * Mxx * Xm + Xm.T * Mxe * Em + Em.T * Mex * Xm + Em.T * Mee * Em,
-             why="general $W_K^\\top W_Q$: cross terms $X^\\top M_{XE}E + E^\\top M_{EX}X$", check=_block_check),
+             why="general W_Kᵀ W_Q: cross terms", check=_block_check),
     ]
     return check_steps(steps)
 
@@ -237,7 +237,7 @@ def _projection_condition_numpy() -> Outcome:
     mixed = S(X, E) - S(X, Z) - S(Z, E)
     rel = np.linalg.norm(mixed) / np.linalg.norm(S(X, E))
     ok = rel < 1e-13
-    return Outcome("holds" if ok else "refuted", f"mixed part {fmt(rel)} of |K^T Q| (block-diagonal W_K^T W_Q)",
+    return Outcome("holds" if ok else "refuted", f"mixed part {fmt(rel)} of |K^T Q|",
                    data={"relative_mixed": float(rel)})
 
 
@@ -291,21 +291,30 @@ def _formula_vs_code_numpy(dtype) -> Outcome:
 
 
 # ===== b) the Gram matrix =====================================================================================
+T_f, H_f = sp.Function("T"), sp.Function("H")
+
+
+def _th_check(lhs, rhs):
+    """``Step.check``: substitute the definitions of T and H (claim statement), then compare the sums."""
+    full = rhs.replace(T_f, lambda d: sp.Sum(sp.cos(d * wI[r]), (r, 1, p)) / 2).replace(
+        H_f, lambda s_: -sp.Sum(sp.cos(s_ * wI[r] + 2 * phI[r]), (r, 1, p)) / 2)
+    return sum_identity(lhs, full)
+
+
 gram_row_steps = [
     Step(sp.sin(i * wI[r] + phI[r]) * sp.sin(j * wI[r] + phI[r]),
          (sp.cos((i - j) * wI[r]) - sp.cos((i + j) * wI[r] + 2 * phI[r])) / 2,
-         why="product to sum, one row $E_{ri} = \\sin(i\\omega_r + \\varphi_r)$"),
-    Step(sp.Sum(sp.sin(i * wI[r] + phI[r]) * sp.sin(j * wI[r] + phI[r]), (r, 1, p)),
-         sp.Sum(sp.cos((i - j) * wI[r]), (r, 1, p)) / 2 - sp.Sum(sp.cos((i + j) * wI[r] + 2 * phI[r]), (r, 1, p)) / 2,
-         why="sum over the $p$ rows: $T(i-j) + H(i+j)$", check=sum_identity),
+         why="product to sum"),
+    Step(sp.Sum(sp.sin(i * wI[r] + phI[r]) * sp.sin(j * wI[r] + phI[r]), (r, 1, p)), T_f(i - j) + H_f(i + j),
+         why="sum over the p rows", check=_th_check),
 ]
 gram_pair_steps = [
     Step(sp.sin(i * wI[k]) * sp.sin(j * wI[k]) + sp.cos(i * wI[k]) * sp.cos(j * wI[k]), sp.cos((i - j) * wI[k]),
-         why="a sine and a cosine row sharing $\\omega_k$: the Hankel parts cancel"),
+         why="sin/cos pair on ω_k"),
     Step(sp.Sum(sp.sin(i * wI[k]) * sp.sin(j * wI[k]) + sp.cos(i * wI[k]) * sp.cos(j * wI[k]), (k, 0, m - 1)),
          sp.Sum(sp.cos((i - j) * wI[k]), (k, 0, m - 1)),
-         why="sum over the $m = p/2$ pairs: depends on $i-j$ only", check=sum_identity),
-    Step(sp.Sum(sp.cos((i - i) * wI[k]), (k, 0, m - 1)), m, why="diagonal $i=j$: $p/2$", check=sum_identity),
+         why="m = p/2 pairs", check=sum_identity),
+    Step(sp.Sum(sp.cos((i - i) * wI[k]), (k, 0, m - 1)), m, why="diagonal i = j: p/2", check=sum_identity),
 ]
 
 _GRAM_POINTS = [("seed-formula", 6), ("seed-formula", 5), ("seed-code", 6), ("transformer", 6), ("transformer", 5)]
@@ -489,24 +498,24 @@ def _same_mean_sizes() -> Outcome:
 _xs4 = [xI[k, i], xI[k, j], xI[l, i], xI[l, j]]
 cross_energy_steps = [
     Step(Expect((eI[k, i] * xI[k, j] + xI[k, i] * eI[k, j]) ** 2), sigma**2 * (eI[k, i] ** 2 + eI[k, j] ** 2),
-         why="$i \\ne j$: one row $k$ of $C_{ij}$, $x_{ki}, x_{kj}$ independent",
+         why="i ≠ j, one row k",
          check=expectation_check([xI[k, i], xI[k, j]], sigma)),
     Step(Expect((2 * eI[k, i] * xI[k, i]) ** 2), 4 * sigma**2 * eI[k, i] ** 2,
-         why="$i = j$: $C_{ii} = 2\\sum_k e_{ki}x_{ki}$", check=expectation_check([xI[k, i]], sigma)),
+         why="i = j", check=expectation_check([xI[k, i]], sigma)),
     Step(Expect((eI[k, i] * xI[k, j] + xI[k, i] * eI[k, j]) * (eI[l, i] * xI[l, j] + xI[l, i] * eI[l, j])), 0,
-         why="rows $k \\ne l$ are independent with mean 0: $\\mathbb{E}C_{ij}^2$ is a sum over $k$ of the above",
+         why="rows k ≠ l independent",
          check=expectation_check(_xs4, sigma)),
     Step(sp.Sum(sigma**2 * (gI[i] + gI[j]), (j, 1, n), (i, 1, n)) - sp.Sum(2 * sigma**2 * gI[i], (i, 1, n))
          + sp.Sum(4 * sigma**2 * gI[i], (i, 1, n)),
          2 * sigma**2 * (n + 1) * sp.Sum(gI[i], (i, 1, n)),
-         why="$g_i = G_{ii} = \\sum_k e_{ki}^2$; sum over $i \\ne j$ (all pairs minus the diagonal) plus the diagonal",
+         why="g_i = G_ii",
          check=sum_identity),
 ]
 same_mean_steps = [
-    Step(Expect(eI[k, i] * xI[k, j] + xI[k, i] * eI[k, j]), 0, why="cross terms are linear in $X$",
+    Step(Expect(eI[k, i] * xI[k, j] + xI[k, i] * eI[k, j]), 0, why="cross terms are linear in X",
          check=expectation_check([xI[k, i], xI[k, j]], sigma)),
-    Step(Expect(xI[k, i] * xI[k, j]), 0, why="$i \\ne j$", check=expectation_check([xI[k, i], xI[k, j]], sigma)),
-    Step(sp.Sum(Expect(xI[k, i] ** 2), (k, 1, p)), p * sigma**2, why="$i = j$: $\\mathbb{E}(X^\\top X)_{ii} = p\\sigma^2$",
+    Step(Expect(xI[k, i] * xI[k, j]), 0, why="i ≠ j", check=expectation_check([xI[k, i], xI[k, j]], sigma)),
+    Step(sp.Sum(Expect(xI[k, i] ** 2), (k, 1, p)), p * sigma**2, why="i = j: E(XᵀX)_ii = pσ²",
          check=lambda L, R: (sum_identity(L.replace(Expect, lambda a: gaussian_expectation(a, [xI[k, i]], sigma)), R))),
 ]
 
@@ -659,7 +668,7 @@ def _skew_mp() -> Outcome:
         skew = mpmath.mnorm(A + A.T, "f")
     ok = c == 0 and skew == 0
     return Outcome("holds" if ok else "refuted", f"E = I, X = [[0,1],[-1,0]]: |C| = {fmt(c)}, same subspace",
-                   tex=r"E = I_2,\ X = \begin{pmatrix}0&1\\-1&0\end{pmatrix}:\ E^\top X + X^\top E = 0")
+                   tex=r"\[ E = I_2,\ X = \begin{pmatrix}0&1\\-1&0\end{pmatrix}:\ E^\top X + X^\top E = 0 \]")
 
 
 def _skew_numpy(dtype) -> Outcome:
@@ -696,12 +705,12 @@ def _orth_condition_numpy(dtype) -> Outcome:
         E_, X_ = E.astype(dtype), X.astype(dtype)
         c = np.linalg.norm(cross_terms(X_, E_)) / (np.linalg.norm(E_) * np.linalg.norm(X_))
         worst = max(worst, float(c) / eps)
-    return Outcome("holds" if worst <= 100 else "refuted", f"range(X) orth. range(E): |C| <= {fmt(worst)} eps (relative)",
+    return Outcome("holds" if worst <= 100 else "refuted", f"|C| <= {fmt(worst)} eps (relative)",
                    data={"eps_units": worst})
 
 
 def _orth_condition_symbolic() -> Outcome:
-    steps = [Step(Em.T * Xm + Xm.T * Em, Em.T * Xm + (Em.T * Xm).T, why="$X^\\top E = (E^\\top X)^\\top$")]
+    steps = [Step(Em.T * Xm + Xm.T * Em, Em.T * Xm + (Em.T * Xm).T, why="XᵀE = (EᵀX)ᵀ")]
     out = check_steps(steps)
     if out.finding != "holds":
         return out
@@ -773,7 +782,7 @@ def _rho_closed(nn: int, pp: int) -> float:
     return float(np.sqrt(expected_cross_energy(E, s) / expected_cat_energy(E, s)))
 
 
-_GRID_N, _GRID_P = (16, 32, 64, 128), (64, 128, 256, 512)
+_GRID_N, _GRID_P = (16, 32, 64), (64, 128, 256)
 
 
 def _random_size_mp() -> Outcome:
@@ -784,10 +793,8 @@ def _random_size_mp() -> Outcome:
     with mpmath.workdps(50):
         for nn in _GRID_N:
             for pp in _GRID_P:
-                Gf = gram_closed_form_mp(nn, pp, "seed-formula", dps=50) if nn * pp <= 4096 else None
-                E = encoding_mp(nn, pp, "seed-formula", dps=50) if Gf is not None else None
-                if Gf is None:
-                    continue
+                Gf = gram_closed_form_mp(nn, pp, "seed-formula", dps=50)
+                E = encoding_mp(nn, pp, "seed-formula", dps=50)
                 flat = [v for row in E for v in row]
                 mean = mpmath.fsum(flat) / len(flat)
                 s2 = mpmath.fsum((v - mean) ** 2 for v in flat) / len(flat)
@@ -851,8 +858,8 @@ CLAIMS = [
         statement=r"\mathrm{cat}(X,E) = \begin{pmatrix}X\\E\end{pmatrix} \in \mathbb{R}^{2p\times n}:\ "
                   r"\mathrm{cat}(X,E)^\top\mathrm{cat}(X,E) = X^\top X + E^\top E",
         recorded="holds", assumptions=(r"X, E \in \mathbb{R}^{p\times n}",),
-        reading=r"cat stacks along the feature axis, as the seed's $\mathbb{R}^{2p\times n}$, its sum over "
-                r"$k = 1..2p$ and its code (np.append(..., axis=0)) say.",
+        reading="cat stacks along the feature axis, as the seed's ℝ^(2p×n), its sum over k = 1..2p "
+                "and its code (np.append(..., axis=0)) say.",
         derivation=cat_steps,
         evidence=[
             derivation_evidence(cat_steps, budget=20),
@@ -866,15 +873,15 @@ CLAIMS = [
         title="The displayed cat(X,E) is the 2p x n stacking",
         statement=r"\begin{pmatrix}X & E\end{pmatrix} \in \mathbb{R}^{2p\times n}\ \text{and its Gram matrix has no } X\text{-}E \text{ terms}",
         recorded="refuted",
-        reading=r"The handwritten matrix shows $x_{11}\dots x_{1n}\ e_{11}\dots e_{1n}$ in one row: $X$ and $E$ side by side.",
+        reading="The handwritten matrix shows x_11 … x_1n e_11 … e_1n in one row: X and E side by side.",
         evidence=[
             symbolic_evidence(lambda: Outcome(
                 "refuted" if sp.BlockMatrix([[Xm, Em]]).shape != (2 * p, n) else "holds",
                 f"[X E] has shape {sp.BlockMatrix([[Xm, Em]]).shape}, not (2*p, n)"), budget=10),
             counterexample_evidence(
-                lambda: (lambda B: B.T * B)(mpmath.matrix([[1, 0, 1, 2], [0, 1, 1, 0]])),
-                lambda: mpmath.matrix([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 2, 2], [0, 0, 2, 4]]),
-                where="p=2, n=2, X=I, E=[[1,2],[1,0]]", budget=10),
+                lambda: (lambda B: B.T * B)(mpmath.matrix([[1, 0, 1, 2], [0, 1, 1, 0]]))[0, 2],
+                lambda: mpmath.mpf(0),
+                where="X=I_2, E=[[1,2],[1,0]]: ([X E]^T [X E])_13 = (X^T E)_11", budget=10),
         ],
         note=r"With the side-by-side reading the Gram matrix is $2n\times 2n$ and the cross terms are its "
              r"off-diagonal blocks (claim \texttt{pe.score.cat\_side\_by\_side}); the seed's sum over $k=1..2p$ "
@@ -947,8 +954,8 @@ CLAIMS = [
         statement=r"\texttt{get\_E}(n,p) = \bigl(E_{2k,i} = \sin(i\,\omega_k),\ E_{2k+1,i} = \cos(i\,\omega_k)\bigr),\ "
                   r"\omega_k = e^{-2k\log(10^4)/5000}",
         recorded="refuted",
-        reading=r"Formula: rows $0..p-1$ (so $k = 0..p/2-1$), positions $i = 1..n$. The alternative 1-based row "
-                r"reading is checked too (label 1-based).",
+        reading="Formula: rows 0..p-1 (so k = 0..p/2-1), positions i = 1..n. The alternative 1-based row "
+                "reading is checked too (label 1-based).",
         evidence=[
             counterexample_evidence(lambda: mpmath.sin(1 * frequency_mp(0, SEED_P, "seed-formula")),
                                     lambda: mpmath.cos(1 * frequency_mp(1, SEED_P, "seed-code")),
@@ -1148,16 +1155,25 @@ CLAIMS = [
         statement=r"\rho^2 = \frac{2\sigma^2(n+1)\operatorname{tr}G}{\|G\|_F^2 + 2p\sigma^2\operatorname{tr}G + np\sigma^4(n+p+1)}"
                   r"\ \text{increases in } n,\ \text{decreases in } p",
         recorded="holds",
-        assumptions=(r"E = \text{seed formula},\ \sigma = \mathrm{std}(E),\ n \in \{16..128\},\ p \in \{64..512\}",),
+        assumptions=(r"E = \text{seed formula},\ \sigma = \mathrm{std}(E),\ n \in \{16, 32, 64\},\ p \in \{64, 128, 256\}",),
         evidence=[mpmath_evidence(_random_size_mp, budget=30), montecarlo_evidence(_random_size_mc, budget=30)],
         note=r"With $\sigma^2 \approx 1/2$, $\operatorname{tr}G = pn/2$: $\rho^2 \approx 2(n+1)/((\kappa+3)p + n)$ with "
              r"$\kappa = \|G\|_F^2/(np^2/4) \ge 1$, so the cross terms are negligible only for $p \gg n$.",
     ),
 ]
 
+
+
+def _as_math(obj):
+    """String statements/conditions are LaTeX *math*; the report prints strings in text mode, so wrap them."""
+    return f"$\\displaystyle {obj}$" if isinstance(obj, str) and "$" not in obj else obj
+
+
+CLAIMS = [dataclasses.replace(c, statement=_as_math(c.statement), condition=_as_math(c.condition)) for c in CLAIMS]
+
 INTRO = (r"Seed Ex 1 compares adding a sinusoidal encoding $E \in \mathbb{R}^{p\times n}$ to the features "
-         r"$X$ with concatenating it, through the score $K^\top Q$ with $K = Q$. Conventions of the encoding are "
-         r"those of \texttt{verify.positional.sinusoidal\_encoding}: \emph{seed formula} (rows $0..p-1$ paired on "
+         r"$X$ with concatenating it, through the score $K^\top Q$ with $K = Q$. Encoding conventions (function "
+         r"\texttt{sinusoidal\_encoding}): \emph{seed formula} (rows $0..p-1$ paired on "
          r"$\omega_k = (10^4)^{-2k/5000}$, positions $1..n$), \emph{seed code} (\texttt{get\_E}: one frequency per "
          r"row) and \emph{Transformer} ($\omega_k = (10^4)^{-2k/p}$, positions $0..n-1$).")
 
