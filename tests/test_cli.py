@@ -147,7 +147,7 @@ def test_report_tex_only_is_deterministic(toy, tmp_path, capsys):
     a = (tmp_path / "a/derivations/toy.tex").read_bytes()
     assert a == (tmp_path / "b/derivations/toy.tex").read_bytes()
     text = a.decode()
-    assert r"\section{Toy topic}" in text and r"\begin{align*}" in text and "Corrects" in text
+    assert r"\section{Toy topic}" in text and r"\dstep{1}{expand}" in text and "Corrects" in text
     assert not (tmp_path / "a/report.tex").exists()
 
 

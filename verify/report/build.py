@@ -24,6 +24,13 @@ PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
 \usepackage{graphicx}
 \usepackage[hidelinks]{hyperref}
 \allowdisplaybreaks
+% wide formulas are shrunk to the line width rather than running into the margin
+\newsavebox{\verifybox}
+\newcommand{\fitmath}[1]{\sbox{\verifybox}{$\displaystyle #1$}%
+  \ifdim\wd\verifybox>\linewidth\resizebox{\linewidth}{!}{\usebox{\verifybox}}\else\usebox{\verifybox}\fi}
+\newcommand{\fitdisplay}[1]{\par\smallskip\noindent\makebox[\linewidth]{\fitmath{#1}}\par\smallskip}
+% one derivation step: number, justification, formula
+\newcommand{\dstep}[3]{\par\noindent{\small(#1)~#2}\par\noindent\makebox[\linewidth]{\fitmath{#3}}\par}
 \setlength{\parindent}{0pt}
 \setlength{\parskip}{0.4em}
 """

@@ -27,7 +27,13 @@ _UNICODE = {
     "⊥": r"\ensuremath{\perp}", "✓": "ok", "✗": "x", "’": "'", "‘": "`", "“": "``", "”": "''", "ä": r"\"a",
     "ö": r"\"o", "ü": r"\"u", "é": r"\'e", "ô": r"\^o", "∑": r"\ensuremath{\Sigma}", "≪": r"\ensuremath{\ll}",
     "≫": r"\ensuremath{\gg}", "∘": r"\ensuremath{\circ}", "⁻": r"\ensuremath{^{-}}", "¹": r"\ensuremath{^1}",
-    "ℝ": r"\ensuremath{\mathbb{R}}", "ℕ": r"\ensuremath{\mathbb{N}}", "∀": r"\ensuremath{\forall}",
+    "ℝ": r"\ensuremath{\mathbb{R}}", "∇": r"\ensuremath{\nabla}", "κ": r"\ensuremath{\kappa}",
+    "θ": r"\ensuremath{\theta}", "ρ": r"\ensuremath{\rho}", "π": r"\ensuremath{\pi}", "α": r"\ensuremath{\alpha}",
+    "β": r"\ensuremath{\beta}", "γ": r"\ensuremath{\gamma}", "δ": r"\ensuremath{\delta}", "τ": r"\ensuremath{\tau}",
+    "ℓ": r"\ensuremath{\ell}", "⁺": r"\ensuremath{^{+}}", "₁": r"\ensuremath{_1}",
+    "₂": r"\ensuremath{_2}", "ₖ": r"\ensuremath{_k}", "ᵢ": r"\ensuremath{_i}", "ⱼ": r"\ensuremath{_j}",
+    "⁰": r"\ensuremath{^0}", "⁴": r"\ensuremath{^4}", "⊕": r"\ensuremath{\oplus}", "≅": r"\ensuremath{\cong}",
+    "↦": r"\ensuremath{\mapsto}", "⇔": r"\ensuremath{\Leftrightarrow}", "≡": r"\ensuremath{\equiv}", "ℕ": r"\ensuremath{\mathbb{N}}", "∀": r"\ensuremath{\forall}",
     "∃": r"\ensuremath{\exists}", "⟨": r"\ensuremath{\langle}", "⟩": r"\ensuremath{\rangle}", "\u00a0": "~",
 }
 _SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
@@ -65,15 +71,14 @@ def _rel(rel: str) -> str:
 
 
 def render_derivation(steps: Sequence[Step]) -> str:
-    """An ``align*`` with one line per step; a step with ``lhs=None`` continues the chain."""
+    """One centred line per step, shrunk to the line width when it is wider (``\\fitmath``), the
+    justification above it; a step with ``lhs=None`` continues the chain (``= rhs``)."""
     lines = []
-    for step in steps:
-        why = rf" && \text{{{escape(step.why)}}}" if step.why else ""
-        if step.lhs is None:
-            lines.append(rf"  &{_rel(step.relation)} {tex(step.rhs)}{why}")
-        else:
-            lines.append(rf"  {tex(step.lhs)} &{_rel(step.relation)} {tex(step.rhs)}{why}")
-    return "\\begin{align*}\n" + " \\\\\n".join(lines) + "\n\\end{align*}"
+    for n, step in enumerate(steps, 1):
+        why = rf" {escape(step.why)}" if step.why else ""
+        lhs = "" if step.lhs is None else tex(step.lhs) + " "
+        lines.append(rf"\dstep{{{n}}}{{{why.strip()}}}{{{lhs}{_rel(step.relation)} {tex(step.rhs)}}}")
+    return "\n".join(lines)
 
 
 def _math_or_text(s: str) -> str:
@@ -116,9 +121,11 @@ def render_claim(result: ClaimResult) -> str:
 
 
 def _block(obj: Any) -> str:
-    if isinstance(obj, str):
+    """A statement or condition: text with inline ``$...$`` as a paragraph, anything else as display
+    maths shrunk to the line width if needed."""
+    if isinstance(obj, str) and "$" in obj:
         return r"\par " + tex(obj) + r"\par"
-    return r"\[ " + tex(obj) + r" \]"
+    return r"\fitdisplay{" + tex(obj) + "}"
 
 
 def _evidence_table(result: ClaimResult) -> str:
