@@ -227,9 +227,7 @@ def _projection_condition_numpy() -> Outcome:
     rng = np.random.default_rng(7)
     pp, nn, d = 8, 6, 5
     X, E = rng.normal(size=(pp, nn)), rng.normal(size=(pp, nn))
-    WK = np.hstack([rng.normal(size=(d, pp)), np.zeros((d, pp))])
-    WQ = np.hstack([rng.normal(size=(d, pp)), np.zeros((d, pp))])
-    # make W_K^T W_Q block diagonal: W_K = [A 0; 0 B] style with separate output channels
+    # W_K^T W_Q block diagonal: X and E feed separate output channels of both projections
     WK = np.block([[rng.normal(size=(d, pp)), np.zeros((d, pp))], [np.zeros((d, pp)), rng.normal(size=(d, pp))]])
     WQ = np.block([[rng.normal(size=(d, pp)), np.zeros((d, pp))], [np.zeros((d, pp)), rng.normal(size=(d, pp))]])
     S = lambda A, B: (WK @ np.vstack([A, B])).T @ (WQ @ np.vstack([A, B]))  # noqa: E731
