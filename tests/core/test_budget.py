@@ -84,3 +84,19 @@ def test_evidence_that_returns_no_outcome_is_an_error():
 def test_outcome_rejects_unknown_finding():
     with pytest.raises(ValueError, match="finding"):
         Outcome("maybe", "x")
+
+
+def test_parallel_children_get_fewer_blas_threads():
+
+    from verify.core.threads import _openblas_controls
+
+    if not _openblas_controls():
+        pytest.skip("no OpenBLAS loaded in this process")
+
+    def threads():
+        (_, get), *_ = _openblas_controls()
+        return int(get())
+
+    out = dict(run_many([(k, threads, 10.0) for k in range(2)], jobs=2))
+    expected = max(1, (__import__("os").cpu_count() or 1) // 2)
+    assert {v.value for v in out.values()} == {expected}

@@ -55,3 +55,17 @@ def test_save_atomic_keeps_suffix_and_cleans_up(tmp_path):
     with pytest.raises(Boom):
         save_atomic(tmp_path / "other.pdf", crashing)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fig.pdf"]
+
+
+def test_written_files_get_the_usual_permissions(tmp_path):
+    import os
+    import stat
+
+    mask = os.umask(0o022)
+    try:
+        write_atomic(tmp_path / "a.tex", "x")
+        save_atomic(tmp_path / "b.pdf", lambda p: p.write_bytes(b"%PDF"))
+    finally:
+        os.umask(mask)
+    for name in ("a.tex", "b.pdf"):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o644

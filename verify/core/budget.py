@@ -44,8 +44,12 @@ def budget_scale() -> float:
     return scale
 
 
-def _child(fn: Callable[[], Any], conn) -> None:  # pragma: no cover - runs in the child
+def _child(fn: Callable[[], Any], conn, blas_threads: int | None) -> None:  # pragma: no cover - in the child
     try:
+        if blas_threads is not None:
+            from .threads import limit_blas_threads
+
+            limit_blas_threads(blas_threads)
         value = fn()
         try:
             conn.send(("ok", value, ""))
@@ -60,11 +64,11 @@ def _child(fn: Callable[[], Any], conn) -> None:  # pragma: no cover - runs in t
 
 
 class _Running:
-    def __init__(self, key: Any, fn: Callable[[], Any], budget: float):
+    def __init__(self, key: Any, fn: Callable[[], Any], budget: float, blas_threads: int | None = None):
         self.key = key
         self.budget = budget
         self.reader, writer = _CTX.Pipe(duplex=False)
-        self.proc = _CTX.Process(target=_child, args=(fn, writer), daemon=True)
+        self.proc = _CTX.Process(target=_child, args=(fn, writer, blas_threads), daemon=True)
         self.start = time.perf_counter()
         self.proc.start()
         writer.close()
@@ -97,9 +101,14 @@ def run_with_budget(fn: Callable[[], Any], budget: float) -> Finished:
 def run_many(
     tasks: Iterable[tuple[Any, Callable[[], Any], float]], jobs: int = 1
 ) -> Iterator[tuple[Any, Finished]]:
-    """Run ``(key, fn, budget)`` tasks, at most ``jobs`` at once; yield ``(key, Finished)`` as they end."""
+    """Run ``(key, fn, budget)`` tasks, at most ``jobs`` at once; yield ``(key, Finished)`` as they end.
+
+    With several jobs, each child's BLAS gets ``max(1, cores // jobs)`` threads so that parallel
+    children do not oversubscribe the cores.
+    """
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, got {jobs}")
+    blas_threads = max(1, (os.cpu_count() or 1) // jobs) if jobs > 1 else None
     pending = iter(tasks)
     running: list[_Running] = []
     exhausted = False
@@ -111,7 +120,7 @@ def run_many(
                 except StopIteration:
                     exhausted = True
                     break
-                running.append(_Running(key, fn, budget))
+                running.append(_Running(key, fn, budget, blas_threads))
             if not running:
                 return
             now = time.perf_counter()

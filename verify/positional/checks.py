@@ -11,9 +11,7 @@
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Sequence
 
 import sympy as sp
 
@@ -132,61 +130,10 @@ def expectation_check(xs: Sequence[sp.Symbol], sigma: Any) -> Callable[[Any, Any
     return check
 
 
-# --- BLAS threads -------------------------------------------------------------------------------------------------
-def _openblas_controls() -> list[tuple[Any, Any]]:
-    """(set, get) function pairs of every OpenBLAS loaded in this process (found via /proc/self/maps)."""
-    try:
-        with open("/proc/self/maps", encoding="utf-8") as fh:
-            paths = sorted({line.split()[-1] for line in fh if "openblas" in line.lower() and ".so" in line})
-    except OSError:
-        return []
-    found = []
-    for path in paths:
-        try:
-            lib = ctypes.CDLL(path)
-        except OSError:
-            continue
-        for suffix in ("scipy_openblas_{}_num_threads64_", "scipy_openblas_{}_num_threads", "openblas_{}_num_threads64_",
-                       "openblas_{}_num_threads"):
-            setter, getter = suffix.format("set"), suffix.format("get")
-            if hasattr(lib, setter) and hasattr(lib, getter):
-                found.append((getattr(lib, setter), getattr(lib, getter)))
-                break
-    return found
-
-
-@contextlib.contextmanager
-def single_threaded_blas() -> Iterator[None]:
-    """Run BLAS on one thread inside the block (restored afterwards).
-
-    Evidence runs in parallel forked children on a shared machine; many small multithreaded ``matmul`` calls
-    then oversubscribe the cores and slow down by an order of magnitude.  Without OpenBLAS this is a no-op.
-    """
-    controls = _openblas_controls()
-    old = [int(get()) for _, get in controls]
-    for set_, _ in controls:
-        set_(ctypes.c_int(1))
-    try:
-        yield
-    finally:
-        for (set_, _), n in zip(controls, old):
-            set_(ctypes.c_int(n))
-
-
-def blas1(fn: Callable[[], Outcome]) -> Callable[[], Outcome]:
-    """``fn`` run under :func:`single_threaded_blas`."""
-
-    def run() -> Outcome:
-        with single_threaded_blas():
-            return fn()
-
-    return run
-
-
 # --- evidence wrappers ----------------------------------------------------------------------------------------
 def numpy_evidence(fn: Callable[[], Outcome], label: str, about: str = "statement", budget: float = 20.0,
                    description: str = "") -> Evidence:
-    return Evidence("numpy", blas1(fn), label=label, about=about, budget=budget, description=description)
+    return Evidence("numpy", fn, label=label, about=about, budget=budget, description=description)
 
 
 def symbolic_evidence(fn: Callable[[], Outcome], label: str = "", about: str = "statement",
@@ -196,9 +143,9 @@ def symbolic_evidence(fn: Callable[[], Outcome], label: str = "", about: str = "
 
 def montecarlo_evidence(fn: Callable[[], Outcome], label: str = "", about: str = "statement",
                         budget: float = 20.0, description: str = "") -> Evidence:
-    return Evidence("montecarlo", blas1(fn), label=label, about=about, budget=budget, description=description)
+    return Evidence("montecarlo", fn, label=label, about=about, budget=budget, description=description)
 
 
 def mpmath_evidence(fn: Callable[[], Outcome], label: str = "", about: str = "statement",
                     budget: float = 20.0, description: str = "") -> Evidence:
-    return Evidence("mpmath", blas1(fn), label=label, about=about, budget=budget, description=description)
+    return Evidence("mpmath", fn, label=label, about=about, budget=budget, description=description)

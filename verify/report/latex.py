@@ -131,11 +131,11 @@ def _block(obj: Any) -> str:
 def _evidence_table(result: ClaimResult) -> str:
     rows = []
     for rec in result.records:
-        about = "" if rec.about == "statement" else " (under the condition)"
+        about = "" if rec.about == "statement" else " (given cond.)"
         mark = "" if rec.agrees else r" \textbf{!}"
         rows.append(rf"  \texttt{{{escape(rec.key)}}}{escape(about)} & {escape(rec.status)}{mark} & "
                     rf"{escape(rec.figure)} \\")
-    return ("\\par\\smallskip\\noindent{\\small\\begin{tabular}{@{}l l p{0.58\\linewidth}@{}}\n\\toprule\n"
+    return ("\\par\\smallskip\\noindent{\\small\\begin{tabular}{@{}l l p{0.5\\linewidth}@{}}\n\\toprule\n"
             "  evidence & finding & figure \\\\\n\\midrule\n" + "\n".join(rows)
             + "\n\\bottomrule\n\\end{tabular}}\\par\\smallskip")
 
