@@ -236,8 +236,8 @@ def test_permutation_invariance_and_sorted_index(which):
 def test_large_segment_two_pass_path():
     """A hub larger than one block is processed in sub-blocks; same result as in one block."""
     rng = np.random.default_rng(9)
-    n = 300_000
-    x = rng.random((n, 1)) + 0.5
+    n = 40_000
+    x = rng.random((n, 8)) + 0.5                 # 8 channels: the sorted, blocked path
     idx = np.zeros(n, dtype=np.int64)
     idx[:10] = 1
     s = softmax_aggregate(x, idx, 2, 3.0)
@@ -454,3 +454,54 @@ def test_pyg_power_mean_clamp_gives_wrong_numbers():
     assert theirs[0] <= 100.0 and abs(theirs[0] - exact[0]) > 600
     assert theirs[1] == pytest.approx(1e-2) and exact[1] == 1e-6
     assert theirs[2] == pytest.approx(10.0) and exact[2] == pytest.approx(55.226805, rel=1e-7)
+
+
+@pytest.mark.parametrize("which", ["softmax", "power_mean", "power_mean_tiny", "power_mean_b1", "geo", "sum"])
+def test_blocking_strategies_agree(monkeypatch, which):
+    """Uniform (n, d, C) blocks, ragged reduceat blocks and the two-pass path for
+    very large segments give the same numbers (same summation order)."""
+    import verify.aggregation.kernels as K
+    rng = np.random.default_rng(13)
+    sizes = np.concatenate([np.full(3000, 3), np.full(500, 7), rng.integers(1, 60, 200), [2000]])
+    index = np.repeat(np.arange(len(sizes)), sizes)
+    index = index[rng.permutation(len(index))]
+    N = len(sizes) + 2
+    x = rng.random((len(index), 8)) + 0.01
+    f = {
+        "softmax": lambda: softmax_aggregate(x, index, N, -2.5, 0.5),
+        "power_mean": lambda: power_mean_aggregate(x, index, N, 2.3, -0.5),
+        "power_mean_tiny": lambda: power_mean_aggregate(x, index, N, -1e-6),
+        "power_mean_b1": lambda: power_mean_aggregate(x, index, N, 0.2),
+        "geo": lambda: segment_geometric_mean(x, index, N),
+        "sum": lambda: segment_sum(x, index, N),
+    }[which]
+    base = f()
+    monkeypatch.setattr(K, "_MIN_UNIFORM", 0)                 # everything uniform
+    np.testing.assert_allclose(f(), base, rtol=4e-15)
+    monkeypatch.setattr(K, "_MIN_UNIFORM", 1 << 40)           # everything ragged
+    np.testing.assert_allclose(f(), base, rtol=4e-15)
+    monkeypatch.setattr(K, "_BLOCK", 256)                     # most segments take the two-pass path
+    np.testing.assert_allclose(f(), base, rtol=4e-15)
+
+
+@pytest.mark.parametrize("which", ["softmax", "power_mean", "power_mean_tiny", "power_mean_b1", "geo", "mean"])
+def test_scatter_path_agrees_with_sorted_path(monkeypatch, which):
+    """Few channels are reduced without sorting (bincount / ufunc.at); same numbers."""
+    import verify.aggregation.kernels as K
+    rng = np.random.default_rng(14)
+    index, N = _graph(rng, n_seg=300, max_size=40, empty=(3, 17))
+    x = rng.random((len(index), 3)) + 0.01
+    x[rng.random(x.shape) < 0.05] = 0.0
+    f = {
+        "softmax": lambda xx: softmax_aggregate(xx, index, N, 3.0, 1.0),
+        "power_mean": lambda xx: power_mean_aggregate(xx, index, N, -2.3, 0.5),
+        "power_mean_tiny": lambda xx: power_mean_aggregate(xx, index, N, 1e-7),
+        "power_mean_b1": lambda xx: power_mean_aggregate(xx, index, N, 0.2),
+        "geo": lambda xx: segment_geometric_mean(xx, index, N),
+        "mean": lambda xx: segment_mean(xx, index, N),
+    }[which]
+    monkeypatch.setattr(K, "_SCATTER_MAX_C", 0)
+    sorted_path = f(x)
+    monkeypatch.setattr(K, "_SCATTER_MAX_C", 8)
+    np.testing.assert_allclose(f(x), sorted_path, rtol=4e-15)
+    np.testing.assert_allclose(f(x[:, 1]), sorted_path[:, 1], rtol=4e-15)

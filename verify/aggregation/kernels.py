@@ -72,6 +72,12 @@ _LN2_LO = 1.90821492927058770002e-10
 
 #: elements (rows * channels) per in-cache block
 _BLOCK = 1 << 17
+#: buckets of equal-size segments with fewer elements than this are batched
+#: into ragged blocks (reduceat) to save per-block overhead
+_MIN_UNIFORM = 1 << 14
+#: up to this many channels, segments are reduced in place (bincount /
+#: ufunc.at, channel by channel) instead of sorting the rows
+_SCATTER_MAX_C = 4
 
 #: |q| below which the power mean uses the centred log-domain series (B2)
 _Q_TINY = 2.0 ** -10
@@ -261,8 +267,20 @@ class _Work:
             out = a
         return out.reshape(n, d, C)
 
+    def gather_rows(self, rows):
+        """Rows of x (in the given order) as an (m, C) float64 array."""
+        C = self.X2.shape[1]
+        m = rows.shape[0]
+        out = self.g[: m * C].reshape(m, C)
+        np.take(self.X2, rows, axis=0, out=out, mode="clip")
+        if self.a is not self.g:
+            a = self.a[: m * C].reshape(m, C)
+            np.copyto(a, out)
+            out = a
+        return out
+
     def buf(self, name, shape):
-        size = shape[0] * shape[1] * shape[2]
+        size = math.prod(shape)
         return getattr(self, name)[:size].reshape(shape)
 
 
@@ -290,20 +308,24 @@ def _exp_scaled(scale, T, k=None):
 
 
 def _eta_scale(res, d, eta):
-    """Multiply by d**eta (d = segment size) without spurious overflow."""
-    if eta == 0.0 or d == 1:
+    """Multiply by d**eta (d = segment size, int or (n, 1) array) without
+    spurious overflow: where d**eta itself is not a normal float, the exponent
+    eta*log2(d) is split into an integer part applied with ldexp."""
+    if eta == 0.0:
         return res
-    z = eta * math.log2(d)
-    if abs(z) < 1000.0:
-        p = float(d) ** eta
-        if 2.2250738585072014e-308 <= p <= _FMAX:
-            res *= p
-            return res
-    k = math.floor(z)
-    f = z - k
+    dd = np.asarray(d, dtype=np.float64)
+    with np.errstate(over="ignore", under="ignore"):
+        p = np.power(dd, eta)
+    ok = (p >= 2.2250738585072014e-308) & (p <= _FMAX)
+    if ok.all():
+        return res * p
+    z = eta * np.log2(dd)
+    k = np.floor(z)
     fm, em = np.frexp(res)
-    fm *= 2.0 ** f                                  # |fm| < 2: no overflow
-    return np.ldexp(fm, np.clip(em.astype(np.int64) + k, -20000, 20000).astype(np.int32))
+    fm = fm * np.exp2(z - k)                        # |fm| < 2: no overflow
+    kk = np.clip(em.astype(np.int64) + k.astype(np.int64), -20000, 20000).astype(np.int32)
+    split = np.ldexp(fm, kk)
+    return np.where(ok, res * np.where(ok, p, 1.0), split)
 
 
 def _reduce(ufunc, X):
@@ -315,41 +337,13 @@ def _reduce(ufunc, X):
     sequential order.
     """
     n, d, C = X.shape
-    if d <= (32 if C > 1 else 8) and n * C >= 512:
+    small = d <= 8 if C == 1 else (d * C <= 640 or d <= 4)
+    if small and n * C >= 512:
         out = X[:, 0, :].copy()
         for j in range(1, d):
             ufunc(out, X[:, j, :], out=out)
         return out
     return ufunc.reduce(X, axis=1)
-
-
-def _minmax(blk, seg_max, seg_min):
-    """(max, min) of a block: per segment (n, C) where requested, else the
-    block-wide value (0-d, broadcasts).  If a block-wide value is so large
-    that d * |x| could overflow, both are computed per segment so that the
-    overflow scaling is decided per segment."""
-    mx = _rmax(blk) if seg_max else np.asarray(np.max(blk))
-    mn = _rmin(blk) if seg_min else np.asarray(np.min(blk))
-    if not (seg_max and seg_min):
-        lim = (0.25 * _FMAX) / blk.shape[1]
-        if not (abs(float(np.max(mx))) <= lim and abs(float(np.min(mn))) <= lim):
-            if not seg_max:
-                mx = _rmax(blk)
-            if not seg_min:
-                mn = _rmin(blk)
-    return mx, mn
-
-
-def _rmax(X):
-    return _reduce(np.maximum, X)
-
-
-def _rmin(X):
-    return _reduce(np.minimum, X)
-
-
-def _rsum(X):
-    return _reduce(np.add, X)
 
 
 def _fast_pow(Z, p, W):
@@ -406,13 +400,125 @@ def _series_terms(amax):
             return K
 
 
+class _G:
+    """Geometry of a block of segments.
+
+    uniform: ``n`` segments of equal size ``d`` stored as an (n, d, C) array;
+    ragged: segments of sizes ``sizes`` stored consecutively as (R, C) rows,
+    reduced with ``ufunc.reduceat`` (used to batch many small buckets).
+    ``d`` is the size as an int (uniform) or an (n, 1) int64 array (ragged);
+    ``dmax`` the largest size.
+    """
+
+    __slots__ = ("uniform", "d", "dmax", "sizes", "starts")
+
+    def __init__(self, d=None, sizes=None):
+        if sizes is None:
+            self.uniform = True
+            self.d = int(d)
+            self.dmax = int(d)
+        else:
+            self.uniform = False
+            self.sizes = sizes
+            self.d = sizes[:, None]
+            self.dmax = int(sizes.max())
+            self.starts = np.zeros(len(sizes), dtype=np.intp)
+            np.cumsum(sizes[:-1], out=self.starts[1:])
+
+    def bc(self, v):
+        """Broadcast a per-segment (n, C) array (or a 0-d value) to the rows."""
+        v = np.asarray(v)
+        if v.ndim == 0:
+            return v
+        if self.uniform:
+            return v[:, None, :]
+        return np.repeat(v, self.sizes, axis=0)
+
+    def red(self, ufunc, X, dtype=None):
+        if self.uniform:
+            if dtype is not None:
+                return ufunc.reduce(X, axis=1, dtype=dtype)
+            return _reduce(ufunc, X)
+        return ufunc.reduceat(X, self.starts, axis=0, dtype=dtype)
+
+    def max(self, X):
+        return self.red(np.maximum, X)
+
+    def min(self, X):
+        return self.red(np.minimum, X)
+
+    def sum(self, X):
+        return self.red(np.add, X)
+
+    def log2ceil(self):
+        return int(math.ceil(math.log2(self.dmax)))
+
+
+class _GScatter(_G):
+    """Whole-array geometry for few channels: no sort at all.
+
+    ``blk`` is one channel of x in the original row order, shape (E, 1);
+    per-segment reductions use ``np.bincount(weights=...)`` (sums, in row
+    order) and ``ufunc.at`` (max / min), broadcasting is a gather ``v[ids]``.
+    For one or a few channels this is cheaper than sorting the rows.
+    """
+
+    __slots__ = ("ids", "nseg")
+
+    def __init__(self, ids, counts):
+        self.uniform = False
+        self.ids = ids
+        self.nseg = len(counts)
+        self.sizes = counts
+        self.d = counts[:, None]
+        self.dmax = int(counts.max())
+
+    def bc(self, v):
+        v = np.asarray(v)
+        if v.ndim == 0:
+            return v
+        return v[self.ids]
+
+    def red(self, ufunc, X, dtype=None):
+        col = X[:, 0]
+        if ufunc is np.add:
+            r = np.bincount(self.ids, weights=col, minlength=self.nseg)
+            if dtype is not None and np.dtype(dtype).kind in "iu":
+                r = r.astype(dtype)          # exact: integer sums far below 2**53
+            return r[:, None]
+        out = np.full(self.nseg, -np.inf if ufunc is np.maximum else np.inf)
+        ufunc.at(out, self.ids, col)
+        return out[:, None]
+
+
+def _minmax(blk, G, seg_max, seg_min):
+    """(max, min) of a block: per segment (n, C) where requested, else the
+    block-wide value (0-d, broadcasts).  If a block-wide value is so large
+    that d * |x| could overflow, both are computed per segment so that the
+    overflow scaling is decided per segment."""
+    mx = G.max(blk) if seg_max else np.asarray(np.max(blk))
+    mn = G.min(blk) if seg_min else np.asarray(np.min(blk))
+    if not (seg_max and seg_min):
+        lim = (0.25 * _FMAX) / G.dmax
+        if not (abs(float(np.max(mx))) <= lim and abs(float(np.min(mn))) <= lim):
+            if not seg_max:
+                mx = G.max(blk)
+            if not seg_min:
+                mn = G.min(blk)
+    return mx, mn
+
+
 # --------------------------------------------------------------------------
 # reduction kernels.  Each defines
-#   stats(blk, W)  -> tuple of (n, C) arrays; first two are (max, min)
-#   comb           -> tuple of 'max' | 'min' | 'sum' (how stats combine)
-#   sums(blk, st, W) -> tuple of (n, C) arrays (combined by addition) -- may
-#                      destroy blk
-#   final(st, sm, d) -> (n, C) result (before the |N|^eta factor)
+#   stats(blk, W, G)     -> tuple of per-segment (n, C) arrays (or 0-d block-wide
+#                           values); the first two are (max, min)
+#   comb                 -> tuple of 'max' | 'min' | 'sum' (how stats combine
+#                           over the sub-blocks of a very large segment)
+#   sums(blk, st, W, G)  -> tuple of (n, C) arrays (combined by addition); may
+#                           destroy blk
+#   final(st, sm, G)     -> (n, C) result (before the |N|^eta factor)
+# All scaling decisions are functions of (st, G) only, so that they agree
+# between sums() and final() and across sub-blocks.
 # --------------------------------------------------------------------------
 
 class _Base:
@@ -426,10 +532,10 @@ class _Base:
     seg_max = True
     seg_min = True
 
-    def stats(self, blk, W):
-        return _minmax(blk, self.seg_max, self.seg_min)
+    def stats(self, blk, W, G):
+        return _minmax(blk, G, self.seg_max, self.seg_min)
 
-    def sums(self, blk, st, W, d):
+    def sums(self, blk, st, W, G):
         return ()
 
     def single(self, v):
@@ -440,14 +546,14 @@ class _Base:
 class _Max(_Base):
     seg_min = False
 
-    def final(self, st, sm, d):
+    def final(self, st, sm, G):
         return st[0]
 
 
 class _Min(_Base):
     seg_max = False
 
-    def final(self, st, sm, d):
+    def final(self, st, sm, G):
         return st[1]
 
 
@@ -457,26 +563,25 @@ class _Sum(_Base):
     seg_min = False
 
     @staticmethod
-    def _h(st, d):
+    def _h(st, G):
         """Power-of-two scale per segment so that d partial sums cannot overflow."""
         mx, mn = st[0], st[1]
-        risky = np.maximum(np.abs(mx), np.abs(mn)) > (0.5 * _FMAX) / d
+        risky = np.maximum(np.abs(mx), np.abs(mn)) > (0.5 * _FMAX) / G.d
         if not risky.any():
             return None
-        k = int(math.ceil(math.log2(d))) + 1
-        return np.where(risky, 2.0 ** -k, 1.0)
+        return np.where(risky, 2.0 ** -(G.log2ceil() + 1), 1.0)
 
-    def sums(self, blk, st, W, d):
-        h = self._h(st, d)
+    def sums(self, blk, st, W, G):
+        h = self._h(st, G)
         if h is not None:
-            np.multiply(blk, h[:, None, :], out=blk)
-        return (_rsum(blk),)
+            np.multiply(blk, G.bc(h), out=blk)
+        return (G.sum(blk),)
 
-    def final(self, st, sm, d):
+    def final(self, st, sm, G):
         (s,) = sm
         if self.mean:
-            s = s / d
-        h = self._h(st, d)
+            s = s / G.d
+        h = self._h(st, G)
         if h is not None:
             s = s / h  # power of two: exact unless the exact value overflows
         return s
@@ -492,8 +597,8 @@ class _Geo(_Base):
     what = "geometric mean"
     comb = ("max", "min", "sum", "sum")
 
-    def stats(self, blk, W):
-        mx, mn = _rmax(blk), _rmin(blk)
+    def stats(self, blk, W, G):
+        mx, mn = G.max(blk), G.min(blk)
         if not (np.isfinite(mx).all() and mn.min(initial=0.0) >= 0 and np.isfinite(mn).all()):
             z = np.zeros(mx.shape, dtype=np.int64)
             return (mx, mn, z, z.astype(np.float64))      # invalid input: the check raises
@@ -503,10 +608,10 @@ class _Geo(_Base):
             src = blk
         f, e = np.frexp(src)
         np.log(f, out=f)
-        return (mx, mn, e.sum(axis=1, dtype=np.int64), _rsum(f))
+        return (mx, mn, G.red(np.add, e, dtype=np.int64), G.sum(f))
 
-    def final(self, st, sm, d):
-        return _geo_final(st, d)
+    def final(self, st, sm, G):
+        return _geo_final(st, G.d)
 
 
 def _geo_final(st, d, C_extra=None):
@@ -529,45 +634,44 @@ class _Softmax(_Base):
         self.seg_min = t < 0
 
     @staticmethod
-    def _h(st, d):
+    def _h(st, G):
         """Power-of-two scale for segments where d * max|x| could overflow."""
         mx, mn = st[0], st[1]
-        risky = np.maximum(np.abs(mx), np.abs(mn)) > (0.25 * _FMAX) / d
+        risky = np.maximum(np.abs(mx), np.abs(mn)) > (0.25 * _FMAX) / G.d
         if not risky.any():
             return None
-        k = int(math.ceil(math.log2(d))) + 2
-        return np.where(risky, 2.0 ** -k, 1.0)
+        return np.where(risky, 2.0 ** -(G.log2ceil() + 2), 1.0)
 
-    def sums(self, blk, st, W, d):
+    def sums(self, blk, st, W, G):
         t = self.t
         mx, mn = st
-        shift = mx if t > 0 else mn
-        h = self._h(st, d)
+        shift = G.bc(mx if t > 0 else mn)
+        h = self._h(st, G)
         A = W.buf("b", blk.shape)
         if h is not None:
-            h3 = h[:, None, :]
+            h3 = G.bc(h)
             blk *= h3                                  # x h (power of two)
-            np.subtract(blk, shift[:, None, :] * h3, out=A)    # (x - x*) h, no overflow
+            np.subtract(blk, shift * h3, out=A)        # (x - x*) h, no overflow
             lim = (_EXP_CLIP / abs(t)) * h3
             np.clip(A, -lim, lim, out=A)
             A *= t
             A /= h3                                    # t (x - x*), |.| <= 1e4
         else:
-            np.subtract(blk, shift[:, None, :], out=A)
+            np.subtract(blk, shift, out=A)
             half_spread = 0.5 * mx - 0.5 * mn
-            if abs(t) > 1.0 and abs(t) * float(half_spread.max()) > 0.25 * _FMAX:
+            if abs(t) > 1.0 and abs(t) * float(np.max(half_spread)) > 0.25 * _FMAX:
                 lim = _EXP_CLIP / abs(t)
                 np.clip(A, -lim, lim, out=A)
             A *= t
         np.exp(A, out=A)                               # weights in [0, 1]
-        sw = _rsum(A)                             # >= 1
+        sw = G.sum(A)                                  # >= 1
         A *= blk
-        swx = _rsum(A)                            # sum w x (h)
+        swx = G.sum(A)                                 # sum w x (h)
         return (sw, swx)
 
-    def final(self, st, sm, d):
+    def final(self, st, sm, G):
         sw, swx = sm
-        h = self._h(st, d)
+        h = self._h(st, G)
         if h is None:
             return swx / sw
         return (swx / sw) / h
@@ -585,15 +689,14 @@ class _PowerMean(_Base):
         self.seg_min = q < 0
         if self.tiny:
             self.comb = ("max", "min", "sum", "sum")
-        # (B1 and direct only need max and min)
 
-    def stats(self, blk, W):
+    def stats(self, blk, W, G):
         if self.tiny:
-            return _Geo.stats(self, blk, W)
-        return _minmax(blk, self.seg_max, self.seg_min)
+            return _Geo.stats(self, blk, W, G)
+        return _minmax(blk, G, self.seg_max, self.seg_min)
 
-    # ---- scaled variable z in [0, 1] -------------------------------------
-    def _z(self, blk, st, W):
+    # ---- direct path: z in [0, 1] -----------------------------------------
+    def _z(self, blk, st, W, G):
         """z = x / max (q > 0) or min / x (q < 0), in [0, 1] (direct path, |q| >= 0.5).
 
         Underflow of z is harmless here: a z below 2**-1074 has
@@ -604,20 +707,17 @@ class _PowerMean(_Base):
         if self.q > 0:
             zero = mx == 0
             sc = np.where(zero, 1.0, mx) if zero.any() else mx
-            np.divide(blk, sc[:, None, :], out=Z)
+            np.divide(blk, G.bc(sc), out=Z)
         else:
-            zero = mn == 0
-            if zero.any():
+            if (mn == 0).any():
                 # segments with a zero give 0 (overwritten later); z = 0 / x = 0 there
-                sc = np.where(zero, 1.0, mn)
                 Z.fill(1.0)
-                np.divide(mn[:, None, :], blk, out=Z, where=blk != 0)
+                np.divide(G.bc(mn), blk, out=Z, where=blk != 0)
             else:
-                sc = mn
-                np.divide(mn[:, None, :], blk, out=Z)
-        return Z, sc, zero
+                np.divide(G.bc(mn), blk, out=Z)
+        return Z
 
-    def _b1_sums(self, blk, st, W):
+    def _b1_sums(self, blk, st, W, G):
         """Return (sum expm1(|q| log z), sum exp(|q| log z)).
 
         ``log z`` is formed from the exact binary exponents (frexp), so it
@@ -636,44 +736,46 @@ class _PowerMean(_Base):
         np.log(f, out=f)                                   # in [-ln2, 0)
         ref = np.where(mx == 0, 1.0, mx) if q > 0 else np.where(mn == 0, 1.0, mn)
         fr, er = np.frexp(ref)
-        lfr = np.log(fr)
+        lfr = G.bc(np.log(fr))
+        er = G.bc(er)
         L = W.buf("b", blk.shape)
         if q > 0:
-            e -= er[:, None, :]
+            e -= er
             np.multiply(e, _LN2, out=L)
             L += f
-            L -= lfr[:, None, :]
+            L -= lfr
         else:
-            np.subtract(er[:, None, :], e, out=e)
+            np.subtract(er, e, out=e)
             np.multiply(e, _LN2, out=L)
             L -= f
-            L += lfr[:, None, :]
+            L += lfr
         L *= self.p                                        # |q| log z <= 0
         if has_zero:
             if q > 0:
                 np.copyto(L, -np.inf, where=zx)            # z = 0 -> z^q = 0
             else:
-                np.copyto(L, 0.0, where=(mn == 0)[:, None, :])  # result forced to 0
+                np.copyto(L, 0.0, where=G.bc(mn == 0))     # result forced to 0
         E0 = W.buf("c", blk.shape)
         np.exp(L, out=E0)
-        s0 = _rsum(E0)
+        s0 = G.sum(E0)
         np.expm1(L, out=L)
-        return _rsum(L), s0
+        return G.sum(L), s0
 
-    def _b2_sums(self, blk, st, W, d):
+    def _b2_sums(self, blk, st, W, G):
         """sum_u r(q * (log x_u - mean log x)), r(a) = e^a - 1 - a, by series."""
         mx, mn, se, slf = st
+        d = G.d
         src = np.where(blk == 0, 1.0, blk) if (mn == 0).any() else blk
         f, e = np.frexp(src)
         np.log(f, out=f)
         k = se // d
         rem = se - k * d
         corr = rem * (_LN2 / d) + slf / d
-        e -= k[:, None, :].astype(e.dtype)
+        e -= G.bc(k).astype(e.dtype)
         A = W.buf("b", blk.shape)
         np.multiply(e, _LN2, out=A)
         A += f
-        A -= corr[:, None, :]
+        A -= G.bc(corr)
         A *= self.q
         amax = float(np.abs(A).max()) if A.size else 0.0
         K = _series_terms(min(amax, _A_SERIES))
@@ -684,7 +786,7 @@ class _PowerMean(_Base):
             P += 1.0 / math.factorial(j)
         P *= A
         P *= A
-        return _rsum(P)
+        return G.sum(P)
 
     def _b2_ok(self, st, d):
         """Per segment: may the series path be used (|q * delta| <= 0.5)?"""
@@ -696,21 +798,21 @@ class _PowerMean(_Base):
         spread = np.maximum(hi - lbar, lbar - lo)
         return (mn > 0) & (abs(self.q) * spread * (1 + 1e-6) + 1e-12 <= _A_SERIES)
 
-    def sums(self, blk, st, W, d):
+    def sums(self, blk, st, W, G):
         if self.tiny:
-            ok = self._b2_ok(st, d)
+            ok = self._b2_ok(st, G.d)
             zeros = np.zeros_like(st[0])
             if ok.all():
-                return (self._b2_sums(blk, st, W, d), zeros, zeros)
+                return (self._b2_sums(blk, st, W, G), zeros, zeros)
             if not ok.any():
-                return (zeros,) + self._b1_sums(blk, st, W)
-            s2 = self._b2_sums(blk, st, W, d)            # neither path modifies blk
-            m1, s0 = self._b1_sums(blk, st, W)
+                return (zeros,) + self._b1_sums(blk, st, W, G)
+            s2 = self._b2_sums(blk, st, W, G)            # neither path modifies blk
+            m1, s0 = self._b1_sums(blk, st, W, G)
             return (np.where(ok, s2, 0.0), np.where(ok, 0.0, m1), np.where(ok, 0.0, s0))
         if self.p >= _Q_DIRECT:
-            Z, sc, zero = self._z(blk, st, W)
-            return (_rsum(_fast_pow(Z, self.p, W)),)
-        return self._b1_sums(blk, st, W)
+            Z = self._z(blk, st, W, G)
+            return (G.sum(_fast_pow(Z, self.p, W)),)
+        return self._b1_sums(blk, st, W, G)
 
     def _b1_final(self, sc, m1, s0, d):
         """log of mean z^|q|: log1p(mean expm1) when the mean is >= 1/2 (no
@@ -722,8 +824,9 @@ class _PowerMean(_Base):
                           np.log(np.where(big, 1.0, sbar)))
         return _exp_scaled(sc, _log_ratio(lm, self.q))
 
-    def final(self, st, sm, d):
+    def final(self, st, sm, G):
         q = self.q
+        d = G.d
         mx, mn = st[0], st[1]
         if q > 0:
             zero = mx == 0
@@ -794,14 +897,71 @@ def _run(x, index, num_segments, kern, fill_value, eta=0.0):
         out.fill(fill)
         return out.astype(out_dtype, copy=False).reshape((N,) if one_d else (N, C))
 
+    if C <= _SCATTER_MAX_C:
+        counts = np.bincount(idx, minlength=N)
+        nonempty = np.flatnonzero(counts)
+        if len(nonempty) < N:
+            out[counts == 0] = fill
+            rank = np.cumsum(counts > 0) - 1
+            ids = rank[idx]
+        else:
+            ids = idx
+        G = _GScatter(ids, counts[nonempty])
+        W = _Work(X2[:, :1], E)
+        with np.errstate(under="ignore"):
+            for c in range(C):
+                col = W.a[:E].reshape(E, 1)
+                np.copyto(col[:, 0], X2[:, c])
+                lo_hi = (np.asarray(col.max()), np.asarray(col.min()))
+                _check_stats(lo_hi, kern, X2, one_d)         # before NaN reaches ufunc.at
+                st = kern.stats(col, W, G)
+                _check_stats(st, kern, X2, one_d)
+                sm = kern.sums(col, st, W, G)
+                res = kern.final(st, sm, G)
+                out[nonempty, c] = _eta_scale(res, G.d, eta)[:, 0]
+        res = out if out_dtype == np.float64 else out.astype(out_dtype)
+        return res.reshape(N) if one_d else res
+
     lay = _Layout(idx, N)
     if lay.empty is not None:
         out[lay.empty] = fill
     W = _Work(X2, max(_BLOCK, C))
     perm, segs = lay.perm, lay.segs
     sub_rows = max(1, _BLOCK // C)
+
+    def block(rows, a, b, G, shape):
+        blk = W.gather(rows, *shape) if G.uniform else W.gather_rows(rows)
+        st = kern.stats(blk, W, G)
+        _check_stats(st, kern, X2, one_d)
+        sm = kern.sums(blk, st, W, G)
+        res = kern.final(st, sm, G)
+        out[segs[a:b]] = _eta_scale(res, G.d, eta)
+
+    # small buckets (few segments of one size) are batched into ragged blocks
+    pend = None                                   # [s_first, s_last, r_first, elements, sizes]
+
+    def flush():
+        if pend is not None:
+            sa, sb, ra, _, sizes = pend
+            sz = np.concatenate(sizes)
+            block(perm[ra: ra + int(sz.sum())], sa, sb, _G(sizes=sz), None)
+
     with np.errstate(under="ignore"):
         for d, s0, s1, r0 in lay.buckets:
+            n_el = (s1 - s0) * d * C
+            if d > 1 and n_el <= _BLOCK and n_el < _MIN_UNIFORM:
+                if pend is not None and pend[3] + n_el > _BLOCK:
+                    flush()
+                    pend = None
+                if pend is None:
+                    pend = [s0, s1, r0, n_el, [np.full(s1 - s0, d, dtype=np.int64)]]
+                else:
+                    pend[1] = s1
+                    pend[3] += n_el
+                    pend[4].append(np.full(s1 - s0, d, dtype=np.int64))
+                continue
+            flush()
+            pend = None
             if d == 1:
                 for a in range(s0, s1, sub_rows):
                     b = min(s1, a + sub_rows)
@@ -812,33 +972,30 @@ def _run(x, index, num_segments, kern, fill_value, eta=0.0):
                 continue
             if d * C <= _BLOCK:
                 per = max(1, _BLOCK // (d * C))
+                G = _G(d)
                 for a in range(s0, s1, per):
                     b = min(s1, a + per)
-                    rows = perm[r0 + (a - s0) * d: r0 + (b - s0) * d]
-                    blk = W.gather(rows, b - a, d)
-                    st = kern.stats(blk, W)
-                    _check_stats(st, kern, X2, one_d)
-                    sm = kern.sums(blk, st, W, d)
-                    res = kern.final(st, sm, d)
-                    out[segs[a:b]] = _eta_scale(res, d, eta)
+                    block(perm[r0 + (a - s0) * d: r0 + (b - s0) * d], a, b, G, (b - a, d))
                 continue
             # very large segments: two passes over sub-blocks
+            G = _G(d)
             for j in range(s0, s1):
                 base = r0 + (j - s0) * d
                 st = None
                 for a in range(0, d, sub_rows):
                     b = min(d, a + sub_rows)
                     blk = W.gather(perm[base + a: base + b], 1, b - a)
-                    st = _combine(st, kern.stats(blk, W), kern.comb)
+                    st = _combine(st, kern.stats(blk, W, G), kern.comb)
                     _check_stats(st, kern, X2, one_d)
                 sm = None
                 for a in range(0, d, sub_rows):
                     b = min(d, a + sub_rows)
                     blk = W.gather(perm[base + a: base + b], 1, b - a)
-                    part = kern.sums(blk, st, W, d)
+                    part = kern.sums(blk, st, W, G)
                     sm = list(part) if sm is None else [u + v for u, v in zip(sm, part)]
-                res = kern.final(st, sm, d)
+                res = kern.final(st, sm, G)
                 out[segs[j]] = _eta_scale(res, d, eta)[0]
+        flush()
     res = out if out_dtype == np.float64 else out.astype(out_dtype)
     return res.reshape(N) if one_d else res
 
