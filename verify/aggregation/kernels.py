@@ -34,18 +34,24 @@ Conventions shared by every function
 
 Implementation
 --------------
-Segments are grouped by size (a permutation of the rows: one or two stable
-LSD-radix argsort passes on 16-bit digits of the segment rank if ``index`` is
-unsorted, an O(E) construction if it is already sorted), so that each block of equal-size segments is a dense
-``(n, d, C)`` array.  Blocks of about 2**17 elements are gathered into a
-reusable work buffer (they stay in cache), reduced with broadcasting NumPy
-ops (``out=``, in place), and scattered to the output.  Very large segments
-are processed in sub-blocks in two passes (statistics, then sums).  No input
-or output is clamped.  Intermediate quantities are formed so that they can
-neither overflow nor produce NaN (only *underflow*, which is benign here, is
-silenced internally); an overflow can only happen in the very last
-multiplication when the exact result itself exceeds the floating-point
-range.
+* ``C <= 4`` channels: no sort at all; each channel is reduced in the
+  original row order with ``np.bincount(weights=...)`` (sums) and
+  ``ufunc.at`` (max/min), broadcasting back with a gather ``v[index]``.
+* More channels: segments are grouped by size (a permutation of the rows: one
+  or two stable LSD-radix argsort passes on 16-bit digits of the segment rank
+  if ``index`` is unsorted, an O(E) construction if it is already sorted), so
+  that each block of equal-size segments is a dense ``(n, d, C)`` array.
+  Blocks of about 2**17 elements are gathered into reusable work buffers
+  (they stay in cache), reduced with broadcasting NumPy operations (``out=``,
+  in place) and scattered to the output.  Size classes with few segments are
+  batched into ragged blocks reduced with ``ufunc.reduceat``; very large
+  segments are processed in sub-blocks in two passes (statistics, then sums).
+
+No input or output is clamped.  Intermediate quantities are formed so that
+they can neither overflow nor produce NaN (only *underflow*, which is benign
+here, is silenced internally); an overflow can only happen in the very last
+multiplication when the exact result itself exceeds the floating-point range.
+All work is single-threaded.
 """
 from __future__ import annotations
 
