@@ -16,19 +16,7 @@ import numpy as np
 
 from verify.core.claim import Evidence, Outcome
 from verify.core.numeric import fmt
-
-
-def seed_get_E(n: int, p: int) -> np.ndarray:
-    """The seed's ``get_E`` (code cell [4]), verbatim in behaviour: rows alternate cos (odd k) / sin (even k)."""
-    i = np.arange(n) + 1
-    k = np.arange(p) + 1
-    E = np.zeros((p, n))
-    ii, kk = np.meshgrid(i, k)
-    E1 = np.sin(ii * np.exp(-2 * kk * np.log(10000) / 5000))
-    E2 = np.cos(ii * np.exp(-2 * kk * np.log(10000) / 5000))
-    E[k % 2 == 0, :] = E1[k % 2 == 0, :]
-    E[k % 2 == 1, :] = E2[k % 2 == 1, :]
-    return E
+from verify.positional.scores import seed_get_E  # the literal transcription of the seed's get_E
 
 
 def seed_get_score(E: np.ndarray, X: np.ndarray, mode: str) -> np.ndarray:
