@@ -358,7 +358,7 @@ def _fast_pow(Z, p, W):
     Integer and half-integer ``p <= 8`` use binary powering (and one
     ``sqrt``): at most ``2 log2(p) + 2`` roundings, i.e. a relative error of a
     few ulp in ``Z**p`` that the final ``**(1/q)`` divides by ``q``; several
-    times faster than ``np.power``.  Other ``p`` use ``np.power``.
+    times faster than ``np.power``.  Other ``p`` use ``exp(p log Z)``.
     """
     if p == 1.0:
         return Z
@@ -385,7 +385,13 @@ def _fast_pow(Z, p, W):
             if k:
                 np.multiply(Z, Z, out=Z)
         return R
-    return np.power(Z, p, out=Z)
+    # generic p: exp(p log z) is ~30 % faster than np.power.  It costs
+    # eps * (1 + 2 p |log z|) relative in z^p, i.e. after the final 1/q power
+    # about eps * sum_u w_u |log z_u| <= eps / (e p) per term: an ulp or two.
+    with np.errstate(divide="ignore"):
+        np.log(Z, out=Z)                     # log 0 = -inf -> exp(-inf) = 0
+    Z *= p
+    return np.exp(Z, out=Z)
 
 
 def _log_ratio(lm, q):
@@ -1124,8 +1130,9 @@ def power_mean_aggregate(x, index, num_segments, q, eta=0.0, *, fill_value=0.0):
     ``z_u = x_u / x*`` (``q > 0``) or ``x* / x_u`` (``q < 0``), so that
     ``z in [0, 1]`` and ``z^|q| <= 1`` (nothing can overflow):
 
-    * ``|q| >= 0.5``: ``P = x* (mean z^|q|)^(1/q)``; ``z^|q|`` by
-      ``np.power``, or by multiplications and one ``sqrt`` for integer and
+    * ``|q| >= 0.5``: ``P = x* (mean z^|q|)^(1/q)``; ``z^|q|`` as
+      ``exp(|q| log z)`` (30 % faster than ``np.power``, an ulp or two less
+      accurate), or by multiplications and one ``sqrt`` for integer and
       half-integer ``|q| <= 8``;
     * ``2^-10 <= |q| < 0.5``: ``a_u = |q| log z_u`` with ``log z`` formed
       from the exact binary exponents (``frexp``; ``z`` itself would

@@ -220,8 +220,19 @@ def _power_mean_full(values, q, eta, dps):
     wp = dps + 10
     res = None
     if q != 0 and not mpmath.isinf(q) and abs(q) < 1:
-        if all(v > 0 for v in vals) and abs(q) < mp.mpf(10) ** (-(dps // 2 + 20)):
+        tiny = abs(q) < mp.mpf(10) ** (-(dps // 2 + 20))
+        nz = [v for v in vals if v != 0]
+        if tiny and len(nz) == len(vals):
             res = _power_mean_tiny_q(vals, q, dps)
+        elif tiny and q > 0 and nz:
+            # zeros: mean x^q = (m/n) mean_nz x^q, so P = (m/n)^(1/q) P_nz exactly
+            sub = _power_mean_tiny_q(nz, q, dps)
+            if sub is not None:
+                with mp.workdps(dps + 10 + int(-mpmath.log10(q)) + 1):
+                    f = mp.exp(mp.log(mp.mpf(len(nz)) / len(vals)) / q)
+                with mp.workdps(dps + 10):
+                    it = iter(sub[1])
+                    res = (f * sub[0], [next(it) if v != 0 else mp.mpf(0) for v in vals])
         if res is None:
             wp += int(-mpmath.log10(abs(q))) + 1
     P, w = res if res is not None else _power_mean_once(vals, q, wp)
