@@ -22,7 +22,7 @@ from verify.aggregation.kernels import (
     segment_sum,
     softmax_aggregate,
 )
-from verify.aggregation.accuracy import ulp_errors, kappa_threshold
+from verify.aggregation.accuracy import CaseError, SweepResult, kappa_threshold, sweep, ulp_errors
 from verify.aggregation.reference import (
     power_mean_aggregate_mp,
     reference_segments,
@@ -241,7 +241,6 @@ def test_large_segment_two_pass_path():
     idx = np.zeros(n, dtype=np.int64)
     idx[:10] = 1
     s = softmax_aggregate(x, idx, 2, 3.0)
-    ref = softmax_aggregate_mp(list(x[idx == 0, 0][:0]) or [0.0], 0.0)  # noqa: F841 (smoke)
     xs = x[idx == 0, 0]
     w = np.exp(3.0 * (xs - xs.max()))
     np.testing.assert_allclose(s[0, 0], (w * xs).sum() / w.sum(), rtol=1e-12)
@@ -505,3 +504,29 @@ def test_scatter_path_agrees_with_sorted_path(monkeypatch, which):
     monkeypatch.setattr(K, "_SCATTER_MAX_C", 8)
     np.testing.assert_allclose(f(x), sorted_path, rtol=4e-15)
     np.testing.assert_allclose(f(x[:, 1]), sorted_path[:, 1], rtol=4e-15)
+
+
+def test_ulp_errors_conventions():
+    from mpmath import mpf
+    ref = np.array([mpf(1), mpf(0), mpf(0), mpf("1e400"), None, mpf(2) ** -1074], dtype=object)
+    comp = np.array([1.0 + 2 ** -52, 0.0, 5e-324, np.inf, 0.0, 0.0])
+    err = ulp_errors(comp, ref, np.float64)
+    assert err[0] == 1.0                    # one ulp above 1
+    assert err[1] == 0.0                    # exact zero
+    assert err[2] == 1.0                    # ulp of 0 is the smallest subnormal
+    assert err[3] == 0.0                    # reference overflows the dtype, computed is +inf
+    assert np.isnan(err[4])                 # empty segment
+    assert err[5] == 1.0
+    err32 = ulp_errors(np.array([1.0 + 2 ** -23], dtype=np.float32), np.array([mpf(1)], dtype=object), np.float32)
+    assert err32[0] == 1.0
+    assert kappa_threshold(np.float32) > kappa_threshold(np.float64)
+
+
+def test_sweep_float32_softmax_is_correctly_rounded():
+    res = sweep("softmax", np.float32, seed=1)
+    assert isinstance(res, SweepResult) and res.cases and isinstance(res.cases[0], CaseError)
+    assert res.n_values > 3000
+    # computed in float64 and rounded once: at most half an ulp (+ double rounding)
+    assert res.max_ulp_all <= 0.5 + 1e-6
+    assert res.median_ulp <= res.p99_ulp <= res.max_ulp
+    assert {c.name for c in res.worst} <= {c.name for c in res.cases}
