@@ -61,3 +61,18 @@ def test_heatmap_criterion_rejects_a_flat_matrix():
     G = seed_get_E(64, 256).T @ seed_get_E(64, 256)
     c = heatmap_criterion(G)
     assert c["S"] and c["D"] and c["O"]
+
+
+def test_piecewise_split_check_rejects_a_wrong_split():
+    import sympy as sp
+
+    from verify.positional.claims import _piecewise_split_check, cat_steps, eI, k, p, xI
+    from verify.positional.claims import i as ii
+    from verify.positional.claims import j as jj
+
+    lhs, rhs = cat_steps[1].lhs, cat_steps[1].rhs
+    assert _piecewise_split_check(lhs, rhs)[0] is True
+    swapped = sp.Sum(eI[k - p, ii] * eI[k - p, jj], (k, 1, p)) + sp.Sum(xI[k, ii] * xI[k, jj], (k, p + 1, 2 * p))
+    assert _piecewise_split_check(lhs, swapped)[0] is not True
+    gap = sp.Sum(xI[k, ii] * xI[k, jj], (k, 1, p)) + sp.Sum(eI[k - p, ii] * eI[k - p, jj], (k, p + 2, 2 * p))
+    assert _piecewise_split_check(lhs, gap)[0] is not True

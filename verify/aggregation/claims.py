@@ -348,6 +348,23 @@ GAP_CLAIMS = [
 # Power mean: correct theory
 # ==================================================================================================
 
+def _root_at_least_one(lhs, rhs):
+    """``1 <= n^(1/q)``: rewrite ``n^(1/q) = exp(log(n)/q)`` (checked), show ``log(n)/q >= 0`` from the
+    assumptions (n >= 1, q > 0) and ``exp(x) - 1 >= 0`` for ``x >= 0`` (monotonicity proof)."""
+    x = sp.Symbol("x", nonnegative=True)
+    expo = sp.log(n_sym) / q
+    if lhs != 1:
+        return None, "left side is not 1"
+    if sp.simplify(sp.expand_power_exp(rhs) - sp.exp(expo)) != 0 and sp.simplify(sp.log(rhs) - expo) != 0:
+        return None, "could not rewrite the right side as exp(log(n)/q)"
+    if expo.is_nonnegative is not True:
+        return None, "log(n)/q >= 0 not shown"
+    ok, why = th.prove_nonneg(sp.exp(x) - 1, x)
+    if ok is not True:
+        return None, f"exp(x) >= 1 for x >= 0 not shown: {why}"
+    return True, "n^(1/q) = exp(log(n)/q); log(n)/q >= 0 since n >= 1, q > 0; exp(x) >= 1 for x >= 0 (" + why + ")"
+
+
 _Ssum = 1 + sp.Sum(sp.exp(-q * c_[u_]), (u_, 1, n_sym - 1))  # Σ (m_u/M)^q with m_u = M e^{-c_u}
 _c_u = sp.Symbol("c_u", positive=True)
 PM_SQUEEZE_STEPS = (
@@ -359,10 +376,7 @@ PM_SQUEEZE_STEPS = (
                                         sp.Symbol("x", nonnegative=True))(l - 1, r - 1)),
     Step(None, n_sym, "==", why="count the terms"),
     Step(sp.Integer(1), n_sym ** (1 / q), "<=", why="x^(1/q) increasing, 1 ≤ S ≤ n",
-         check=lambda l, r: (True, "n^(1/q) = exp(log(n)/q) with log n >= 0")
-         if th._sign_known(sp.exp(sp.log(n_sym) / q) - 1) or th.prove_nonneg(
-             sp.exp(sp.Symbol("x", nonnegative=True)) - 1, sp.Symbol("x", nonnegative=True))[0]
-         else (None, "not shown")),
+         check=lambda l, r: _root_at_least_one(l, r)),
     Step(sp.Limit(n_sym ** (1 / q), q, sp.oo), sp.Integer(1), "==", why="n^(1/q) = exp(log(n)/q) → 1",
          check=th.limit_check(q, sp.oo)),
     Step(sp.Limit(_Ssum ** (1 / q), q, sp.oo), sp.Integer(1), "==",

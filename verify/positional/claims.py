@@ -146,6 +146,41 @@ def _cat_rhs(pp, nn, seed):
     return X.T * X + E.T * E
 
 
+def _piecewise_split_check(lhs, rhs) -> tuple[bool | None, str]:
+    """``Sum(Piecewise((f, k <= c), (g, True)), (k, a, b)) == Sum(f, (k, a, c)) + Sum(g, (k, c+1, b))``.
+
+    Checked, not asserted: the two ranges on the right are adjacent and cover ``[a, b]`` (with
+    ``a - 1 <= c <= b`` shown from the assumptions), the condition is true on the whole lower range
+    (``k = c - r``, ``r >= 0``) and false on the whole upper range (``k = c + 1 + r``), and the summands
+    are the branches; cross-checked by expanding both sides for ``p = 1, 2, 3``.
+    """
+    if not (isinstance(lhs, sp.Sum) and isinstance(lhs.function, sp.Piecewise)) or len(lhs.function.args) != 2:
+        return None, "left side is not a sum of a two-branch Piecewise"
+    (f, cond), (g, _) = lhs.function.args
+    var, a, b = lhs.limits[0]
+    parts = rhs.args if isinstance(rhs, sp.Add) else (rhs,)
+    if len(parts) != 2 or not all(isinstance(s_, sp.Sum) for s_ in parts):
+        return None, "right side is not a sum of two sums"
+    low, high = sorted(parts, key=lambda s_: 0 if s_.limits[0][1] == a else 1)
+    (_, a1, c), (_, c1, b1) = low.limits[0], high.limits[0]
+    rr = sp.Symbol("r", integer=True, nonnegative=True)
+    facts = {
+        "ranges adjacent and covering": a1 == a and b1 == b and sp.simplify(c1 - c - 1) == 0,
+        "lower range not empty-negative": (c - a + 1).is_nonnegative is True,
+        "upper range not empty-negative": (b - c).is_nonnegative is True,
+        "condition true below": sp.simplify(cond.subs(var, c - rr)) is sp.true,
+        "condition false above": sp.simplify(cond.subs(var, c + 1 + rr)) is sp.false,
+        "summands are the branches": sp.simplify(low.function - f) == 0 and sp.simplify(high.function - g) == 0,
+    }
+    failed = [name for name, ok in facts.items() if not ok]
+    if failed:
+        return None, "not shown: " + ", ".join(failed)
+    for v in (1, 2, 3):
+        if sp.expand(lhs.subs(p, v).doit() - rhs.subs(p, v).doit()) != 0:
+            return False, f"the two sides differ at p = {v}"
+    return True, "adjacent ranges; condition true on [a, c] and false on [c+1, b]; expanded equal for p = 1, 2, 3"
+
+
 score_ij_steps = [
     Step(sp.Sum((xI[k, i] + eI[k, i]) * (xI[k, j] + eI[k, j]), (k, 1, p)),
          sp.Sum(xI[k, i] * xI[k, j] + eI[k, i] * xI[k, j] + xI[k, i] * eI[k, j] + eI[k, i] * eI[k, j], (k, 1, p)),
@@ -164,9 +199,7 @@ cat_steps = [
          check=_block_check),
     Step(sp.Sum(sp.Piecewise((xI[k, i] * xI[k, j], k <= p), (eI[k - p, i] * eI[k - p, j], True)), (k, 1, 2 * p)),
          sp.Sum(xI[k, i] * xI[k, j], (k, 1, p)) + sp.Sum(eI[k - p, i] * eI[k - p, j], (k, p + 1, 2 * p)),
-         why="split at k = p",
-         check=lambda L, R: (True, "the sum is split at k = p, where the Piecewise switches branch")
-         if L.function.args[0][1] == (k <= p) else (None, "unexpected split")),
+         why="split at k = p", check=lambda L, R: _piecewise_split_check(L, R)),
     Step(None, sp.Sum(xI[k, i] * xI[k, j] + eI[k, i] * eI[k, j], (k, 1, p)),
          why="shift k → k + p", check=sum_identity),
 ]
