@@ -120,6 +120,14 @@ def test_unknown_id_suggests_and_exits_2(toy, capsys):
     assert "no claim matches 'toy.alg.sqare'" in err and "toy.alg.square" in err
 
 
+def test_unknown_selector_hints(toy, capsys):
+    toy()
+    assert main(["list", "toy.alg.dre"]) == 2
+    assert "'toy.alg.dre*' (1 ids start with it)" in capsys.readouterr().err
+    assert main(["list", "zzz"]) == 2
+    assert "a prefix: toy" in capsys.readouterr().err
+
+
 def test_prefix_selection(toy, capsys):
     toy()
     assert main(["list", "--json", "toy.alg"]) == 0

@@ -96,9 +96,15 @@ def select(selectors: Sequence[str], claims: Sequence[Claim] | None = None) -> l
         hits = [c.id for c in claims if c.id == s or c.id.startswith(s + ".") or (loose and c.id.startswith(s))]
         if not hits:
             ids = [c.id for c in claims]
+            plain = [i for i in ids if i.startswith(s)]
+            if plain:
+                raise UnknownClaim(sel, [f"'{s}*' ({len(plain)} ids start with it)"])
             near = difflib.get_close_matches(s, ids, n=3, cutoff=0.5)
             if not near:
                 near = [i for i in ids if s.split(".")[0] and i.startswith(s.split(".")[0])][:3]
+            if not near:
+                tops = sorted({i.split(".")[0] for i in ids})
+                near = [f"a prefix: {', '.join(tops)} (see `verify list`)"]
             raise UnknownClaim(sel, near)
         chosen.update(hits)
     return [c for c in claims if c.id in chosen]
