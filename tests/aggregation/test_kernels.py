@@ -83,6 +83,36 @@ def test_power_mean_matches_reference(dtype, bound, q):
     assert np.all(err[ok] <= bound * kap[ok]), (err, kap)
 
 
+_SMALL_Q = [-0.25, -0.1, 0.1, 0.25, 0.5, 0.75]
+
+
+@pytest.mark.parametrize("q", _SMALL_Q)
+def test_power_mean_small_q_ordinary_segments_within_few_ulp(q):
+    """Ordinary positive data (kappa ~ 1): the error must not grow like 1/|q|.
+
+    Evaluating (mean x^q)^(1/q) directly amplifies the rounding errors of the
+    mean by 1/|q| (up to ~9 ULP here before the refined, P-centred evaluation).
+    Both the sort-free path (3 channels) and the blocked path (channels tiled)
+    are checked; float32 is computed in float64 and rounded once."""
+    import verify.aggregation.kernels as K
+    rng = np.random.default_rng(21)
+    n_seg = 40
+    sizes = rng.integers(1, 51, size=n_seg)
+    sizes[0], sizes[-1] = 1, 50
+    index = np.repeat(np.arange(n_seg), sizes)
+    index = index[rng.permutation(len(index))]
+    x = 0.1 + 2.0 * rng.random((len(index), 3))
+    for dtype, bound in ((np.float64, 4.0), (np.float32, 1.0)):
+        xx = x.astype(dtype)
+        ref = reference_segments(xx, index, n_seg, "power_mean", q, 0.0, dps=30)
+        out = power_mean_aggregate(xx, index, n_seg, q)
+        wide = power_mean_aggregate(np.tile(xx, (1, K._SCATTER_MAX_C // 3 + 1)), index, n_seg, q)[:, :3]
+        for o in (out, wide):
+            assert o.dtype == dtype
+            err = ulp_errors(o, ref, dtype)
+            assert err.max() <= bound, (dtype, q, err.max())
+
+
 def test_huge_spread_float64_against_reference():
     """1e-300 next to 1e300 inside a segment, extreme t and q."""
     rng = np.random.default_rng(3)
@@ -455,7 +485,8 @@ def test_pyg_power_mean_clamp_gives_wrong_numbers():
     assert theirs[2] == pytest.approx(10.0) and exact[2] == pytest.approx(55.226805, rel=1e-7)
 
 
-@pytest.mark.parametrize("which", ["softmax", "power_mean", "power_mean_tiny", "power_mean_b1", "geo", "sum"])
+@pytest.mark.parametrize("which", ["softmax", "power_mean", "power_mean_tiny", "power_mean_b1", "geo", "sum"]
+                         + [f"power_mean_q={q}" for q in _SMALL_Q])
 def test_blocking_strategies_agree(monkeypatch, which):
     """Uniform (n, d, C) blocks, ragged reduceat blocks and the two-pass path for
     very large segments give the same numbers (same summation order)."""
@@ -473,7 +504,11 @@ def test_blocking_strategies_agree(monkeypatch, which):
         "power_mean_b1": lambda: power_mean_aggregate(x, index, N, 0.2),
         "geo": lambda: segment_geometric_mean(x, index, N),
         "sum": lambda: segment_sum(x, index, N),
-    }[which]
+    }.get(which)
+    if f is None:                             # power_mean_q=<q>: the refined (two-pass) path
+        q = float(which.split("=")[1])
+        x[rng.random(x.shape) < 0.05] = 0.0   # zeros too (q < 0: exact 0)
+        f = lambda: power_mean_aggregate(x, index, N, q, 0.5)  # noqa: E731
     base = f()
     monkeypatch.setattr(K, "_MIN_UNIFORM", 0)                 # everything uniform
     np.testing.assert_allclose(f(), base, rtol=4e-15)
@@ -483,7 +518,8 @@ def test_blocking_strategies_agree(monkeypatch, which):
     np.testing.assert_allclose(f(), base, rtol=4e-15)
 
 
-@pytest.mark.parametrize("which", ["softmax", "power_mean", "power_mean_tiny", "power_mean_b1", "geo", "mean"])
+@pytest.mark.parametrize("which", ["softmax", "power_mean", "power_mean_tiny", "power_mean_b1", "geo", "mean"]
+                         + [f"power_mean_q={q}" for q in _SMALL_Q])
 def test_scatter_path_agrees_with_sorted_path(monkeypatch, which):
     """Few channels are reduced without sorting (bincount / ufunc.at); same numbers."""
     import verify.aggregation.kernels as K
@@ -498,7 +534,10 @@ def test_scatter_path_agrees_with_sorted_path(monkeypatch, which):
         "power_mean_b1": lambda xx: power_mean_aggregate(xx, index, N, 0.2),
         "geo": lambda xx: segment_geometric_mean(xx, index, N),
         "mean": lambda xx: segment_mean(xx, index, N),
-    }[which]
+    }.get(which)
+    if f is None:                             # power_mean_q=<q>: the refined (two-pass) path
+        q = float(which.split("=")[1])
+        f = lambda xx: power_mean_aggregate(xx, index, N, q, -0.5)  # noqa: E731
     monkeypatch.setattr(K, "_SCATTER_MAX_C", 0)
     sorted_path = f(x)
     monkeypatch.setattr(K, "_SCATTER_MAX_C", 8)

@@ -87,8 +87,14 @@ _SCATTER_MAX_C = 4
 
 #: |q| below which the power mean uses the centred log-domain series (B2)
 _Q_TINY = 2.0 ** -10
-#: |q| at or above which the power mean uses the direct scaled formula
+#: unrefined power mean (|q| >= _Q_REFINE): direct scaled formula at or above
+#: this |q|, frexp-based formula "B1" below (unreachable while _Q_REFINE >= it)
 _Q_DIRECT = 0.5
+#: |q| below which (and >= _Q_TINY) the power mean is refined by a second pass
+#: centred at the first estimate of P (error independent of 1/|q|)
+_Q_REFINE = 1.0
+#: below this |q| the direct estimate is only used if no z = x / x* can underflow
+_Q_EST_DIRECT = 1.0 / 16.0
 #: largest |q * (log x - mean log x)| for which the series path is used
 _A_SERIES = 0.5
 #: exponent magnitude beyond which exp() is exactly 0 / inf in float64
@@ -537,6 +543,9 @@ class _Base:
     comb = ("max", "min")
     nonneg = False
     what = ""
+    #: optional second pass: ``refine(st, sm, G) -> st2``; the driver then calls
+    #: ``sums(blk, st2, W, G)`` again (over the same rows) and ``final(st2, ...)``
+    refine = None
 
     #: which extremum is needed per segment (the other one only block-wide,
     #: for validation and overflow checks -- a full contiguous reduction is
@@ -701,6 +710,8 @@ class _PowerMean(_Base):
         self.seg_min = q < 0
         if self.tiny:
             self.comb = ("max", "min", "sum", "sum")
+        elif self.p < _Q_REFINE:
+            self.refine = self._refine
 
     def stats(self, blk, W, G):
         if self.tiny:
@@ -810,7 +821,101 @@ class _PowerMean(_Base):
         spread = np.maximum(hi - lbar, lbar - lo)
         return (mn > 0) & (abs(self.q) * spread * (1 + 1e-6) + 1e-12 <= _A_SERIES)
 
+    # ---- refined path (_Q_TINY <= |q| < _Q_REFINE) ------------------------
+    def _est_direct(self, st):
+        """First pass of the refined path by the direct formula?  Yes for
+        |q| >= 1/16 (a z that underflows has z^|q| < 2**-63, negligible for an
+        estimate); for smaller |q| only if no z = x / x* can underflow
+        (spread below 2**1000 in the block), else the frexp-based B1 sums."""
+        if self.p >= _Q_EST_DIRECT:
+            return True
+        mxb = float(np.max(st[0]))
+        mnb = float(np.min(st[1]))
+        return mnb > 0.0 and mxb <= mnb * 2.0 ** 1000
+
+    def _refine(self, st, sm, G):
+        """Centre of the second pass: log c = log x* + log(P1 / x*) with the
+        first estimate P1, as ``k ln2 + corr`` (k integer, any corr: the
+        second pass and the result use the same pair, so its rounding does
+        not matter).  Returns the stats extended by (k, corr)."""
+        q = self.q
+        d = G.d
+        mx, mn = st[0], st[1]
+        zero = (mx == 0) if q > 0 else (mn == 0)
+        sc = np.where(zero, 1.0, mx if q > 0 else mn)
+        if self._est_direct(st):
+            (s1,) = sm
+            lm = np.log(np.where(zero, d, s1) / d)          # in [-log d, 0]
+        else:
+            m1, s0 = sm
+            sbar = s0 / d
+            big = sbar >= 0.5
+            with np.errstate(divide="ignore"):
+                lm = np.where(big, np.log1p(np.where(big, m1 / d, 0.0)),
+                              np.log(np.where(big | zero, 1.0, sbar)))
+        T1 = _log_ratio(lm, q)                               # log(P1 / x*)
+        fr, er = np.frexp(sc)
+        crel = np.log(fr) + T1
+        j = np.rint(crel * (1.0 / _LN2))
+        k = np.where(zero, 0.0, er + j)
+        corr = np.where(zero, 0.0, crel - j * _LN2)
+        return (mx, mn, k, corr)
+
+    def _c_sums(self, blk, st, W, G):
+        """Second pass: sum_u expm1(q (log x_u - log c)) with ``log x_u - log c``
+        formed from the exact binary exponents (frexp) as
+        ``(e_u - k) ln2 + (log f_u - corr)``.  c is within a rounding error of the
+        first estimate of P, so ``q (log x_u - log c) <= log d + tiny`` (no
+        overflow), the mean of the exponentials is ~1 (no cancellation in
+        log1p), and the error of each term is ``eps |log(x_u / P)|``: the
+        problem's own conditioning, without a 1/|q| factor."""
+        q = self.q
+        mx, mn, k, corr = st
+        has_zero = bool((mn == 0).any())
+        if has_zero:
+            zx = blk == 0
+            src = np.where(zx, 1.0, blk)
+        else:
+            src = blk
+        f, e = np.frexp(src)
+        np.log(f, out=f)                                   # in [-ln2, 0)
+        f -= G.bc(corr)
+        L = W.buf("b", blk.shape)
+        J = W.buf("c", blk.shape)
+        np.subtract(e, G.bc(k), out=J)                     # integer e_u - k
+        np.multiply(J, _LN2_LO, out=L)                     # Cody-Waite: J ln2_hi is exact,
+        L += f                                             # so the only rounding of size
+        J *= _LN2_HI                                       # |log(x_u / c)| is the last sum
+        L += J
+        L *= q
+        if has_zero:
+            if q > 0:
+                np.copyto(L, -np.inf, where=zx)            # x = 0 -> x^q = 0: expm1 = -1
+            else:
+                np.copyto(L, 0.0, where=G.bc(mn == 0))     # result forced to 0
+        np.expm1(L, out=L)
+        return (G.sum(L),)
+
+    def _c_final(self, st, sm, G):
+        q = self.q
+        mx, mn, k, corr = st
+        zero = (mx == 0) if q > 0 else (mn == 0)
+        (S,) = sm
+        s = np.where(zero, 0.0, S / G.d)                   # ~ 0 (c ~ P)
+        T2 = np.log1p(s) / q
+        res = _exp_scaled(None, corr + T2, k.astype(np.int64))
+        if zero.any():
+            res = np.where(zero, 0.0, res)
+        return res
+
     def sums(self, blk, st, W, G):
+        if self.refine is not None:
+            if len(st) == 4:
+                return self._c_sums(blk, st, W, G)
+            if self._est_direct(st):
+                Z = self._z(blk, st, W, G)
+                return (G.sum(_fast_pow(Z, self.p, W)),)
+            return self._b1_sums(blk, st, W, G)
         if self.tiny:
             ok = self._b2_ok(st, G.d)
             zeros = np.zeros_like(st[0])
@@ -837,6 +942,8 @@ class _PowerMean(_Base):
         return _exp_scaled(sc, _log_ratio(lm, self.q))
 
     def final(self, st, sm, G):
+        if self.refine is not None:
+            return self._c_final(st, sm, G)
         q = self.q
         d = G.d
         mx, mn = st[0], st[1]
@@ -929,6 +1036,9 @@ def _run(x, index, num_segments, kern, fill_value, eta=0.0):
                 st = kern.stats(col, W, G)
                 _check_stats(st, kern, X2, one_d)
                 sm = kern.sums(col, st, W, G)
+                if kern.refine is not None:
+                    st = kern.refine(st, sm, G)
+                    sm = kern.sums(col, st, W, G)
                 res = kern.final(st, sm, G)
                 out[nonempty, c] = _eta_scale(res, G.d, eta)[:, 0]
         res = out if out_dtype == np.float64 else out.astype(out_dtype)
@@ -946,6 +1056,9 @@ def _run(x, index, num_segments, kern, fill_value, eta=0.0):
         st = kern.stats(blk, W, G)
         _check_stats(st, kern, X2, one_d)
         sm = kern.sums(blk, st, W, G)
+        if kern.refine is not None:
+            st = kern.refine(st, sm, G)
+            sm = kern.sums(blk, st, W, G)
         res = kern.final(st, sm, G)
         out[segs[a:b]] = _eta_scale(res, G.d, eta)
 
@@ -999,12 +1112,15 @@ def _run(x, index, num_segments, kern, fill_value, eta=0.0):
                     blk = W.gather(perm[base + a: base + b], 1, b - a)
                     st = _combine(st, kern.stats(blk, W, G), kern.comb)
                     _check_stats(st, kern, X2, one_d)
-                sm = None
-                for a in range(0, d, sub_rows):
-                    b = min(d, a + sub_rows)
-                    blk = W.gather(perm[base + a: base + b], 1, b - a)
-                    part = kern.sums(blk, st, W, G)
-                    sm = list(part) if sm is None else [u + v for u, v in zip(sm, part)]
+                for npass in range(1 if kern.refine is None else 2):
+                    if npass:
+                        st = kern.refine(st, sm, G)
+                    sm = None
+                    for a in range(0, d, sub_rows):
+                        b = min(d, a + sub_rows)
+                        blk = W.gather(perm[base + a: base + b], 1, b - a)
+                        part = kern.sums(blk, st, W, G)
+                        sm = list(part) if sm is None else [u + v for u, v in zip(sm, part)]
                 res = kern.final(st, sm, G)
                 out[segs[j]] = _eta_scale(res, d, eta)[0]
         flush()
@@ -1130,24 +1246,34 @@ def power_mean_aggregate(x, index, num_segments, q, eta=0.0, *, fill_value=0.0):
     ``z_u = x_u / x*`` (``q > 0``) or ``x* / x_u`` (``q < 0``), so that
     ``z in [0, 1]`` and ``z^|q| <= 1`` (nothing can overflow):
 
-    * ``|q| >= 0.5``: ``P = x* (mean z^|q|)^(1/q)``; ``z^|q|`` as
+    * ``|q| >= 1``: ``P = x* (mean z^|q|)^(1/q)``; ``z^|q|`` as
       ``exp(|q| log z)`` (30 % faster than ``np.power``, an ulp or two less
       accurate), or by multiplications and one ``sqrt`` for integer and
       half-integer ``|q| <= 8``;
-    * ``2^-10 <= |q| < 0.5``: ``a_u = |q| log z_u`` with ``log z`` formed
-      from the exact binary exponents (``frexp``; ``z`` itself would
-      underflow for spreads like 1e-300..1e300), then
-      ``P = x* exp(L / q)`` with ``L = log1p(mean expm1(a))`` if
-      ``mean exp(a) >= 1/2`` (no cancellation in ``1 + m``) else
-      ``L = log(mean exp(a))``; ``x* exp(L/q)`` is evaluated as
-      ``ldexp(f exp(r), k)`` so it cannot overflow spuriously;
+    * ``2^-10 <= |q| < 1``: two passes.  The direct formula above (the
+      rounding errors of the mean are amplified by ``1/|q|`` in the final
+      power) only gives an estimate ``P1``; if ``|q| < 1/16`` and some
+      ``z`` could underflow (spreads near 1e-300..1e300), the estimate uses
+      ``a_u = |q| log z_u`` with ``log z`` formed from the exact binary
+      exponents (``frexp``) and ``L = log1p(mean expm1(a))`` if
+      ``mean exp(a) >= 1/2`` else ``L = log(mean exp(a))``.  The second pass
+      is centred at ``c = P1``: ``l_u = log x_u - log c`` (again from the
+      binary exponents, with a Cody-Waite split of ``ln 2``, so its only
+      rounding is ``eps |l_u|``) and
+      ``P = c exp(log1p(mean expm1(q l_u)) / q)``.  As ``c ~ P``,
+      ``q l_u <= log n`` (no overflow) and ``mean expm1(q l_u) ~ 0``, so the
+      correction ``log1p(.) / q`` is tiny and the error is about
+      ``eps sum_u w_u |log(x_u / P)|``, the problem's own conditioning
+      (``Lambda`` below), instead of ``eps / |q|``.  ``c exp(.)`` is
+      evaluated as ``ldexp(exp(r), k)``, so it cannot overflow spuriously;
     * ``0 < |q| < 2^-10``: ``P = G exp(log1p(mean r(q (log x_u - log G))) / q)``
       with the geometric mean ``G`` computed with exact exponent bookkeeping
       (``frexp``) and ``r(a) = e^a - 1 - a`` summed by its Taylor series, so the
       first-order term (which cancels exactly, ``mean(log x - log G) = 0``) is
       never formed; this keeps full accuracy for ``q`` down to ``1e-300``
       even for spreads of ``1e-300 .. 1e300`` inside a segment.  Segments
-      where ``|q (log x - log G)| > 0.5`` use the previous formula.
+      where ``|q (log x - log G)| > 0.5`` (or with a zero) use the frexp
+      formula ``x* exp(L / q)`` of the estimating pass above.
 
     ``P`` is perfectly conditioned in ``x`` (``d log P / d log x_u`` are
     weights summing to one), but conditioned in ``q`` by
