@@ -87,11 +87,9 @@ _SCATTER_MAX_C = 4
 
 #: |q| below which the power mean uses the centred log-domain series (B2)
 _Q_TINY = 2.0 ** -10
-#: unrefined power mean (|q| >= _Q_REFINE): direct scaled formula at or above
-#: this |q|, frexp-based formula "B1" below (unreachable while _Q_REFINE >= it)
-_Q_DIRECT = 0.5
 #: |q| below which (and >= _Q_TINY) the power mean is refined by a second pass
-#: centred at the first estimate of P (error independent of 1/|q|)
+#: centred at the first estimate of P (error independent of 1/|q|); at or above
+#: it the direct scaled formula is used
 _Q_REFINE = 1.0
 #: below this |q| the direct estimate is only used if no z = x / x* can underflow
 _Q_EST_DIRECT = 1.0 / 16.0
@@ -720,7 +718,7 @@ class _PowerMean(_Base):
 
     # ---- direct path: z in [0, 1] -----------------------------------------
     def _z(self, blk, st, W, G):
-        """z = x / max (q > 0) or min / x (q < 0), in [0, 1] (direct path, |q| >= 0.5).
+        """z = x / max (q > 0) or min / x (q < 0), in [0, 1] (direct path, |q| >= _Q_REFINE).
 
         Underflow of z is harmless here: a z below 2**-1074 has
         z**|q| < 2**-537, negligible against sum z**|q| >= 1.
@@ -1005,10 +1003,9 @@ class _PowerMean(_Base):
             s2 = self._b2_sums(blk, st, W, G)            # neither path modifies blk
             m1, s0 = self._b1_sums(blk, st, W, G)
             return (np.where(ok, s2, 0.0), np.where(ok, 0.0, m1), np.where(ok, 0.0, s0))
-        if self.p >= _Q_DIRECT:
-            Z = self._z(blk, st, W, G)
-            return (G.sum(_fast_pow(Z, self.p, W)),)
-        return self._b1_sums(blk, st, W, G)
+        # unrefined and not tiny: |q| >= _Q_REFINE, the direct scaled formula
+        Z = self._z(blk, st, W, G)
+        return (G.sum(_fast_pow(Z, self.p, W)),)
 
     def _b1_final(self, sc, m1, s0, d):
         """log of mean z^|q|: log1p(mean expm1) when the mean is >= 1/2 (no
@@ -1043,13 +1040,10 @@ class _PowerMean(_Base):
                 r1 = self._b1_final(sc, np.where(ok | zero, 0.0, m1),
                                     np.where(ok | zero, d, s0), d)
                 res = r1 if res is None else np.where(ok, res, r1)
-        elif self.p >= _Q_DIRECT:
+        else:  # |q| >= _Q_REFINE: direct scaled formula
             (s,) = sm
             s = np.where(zero, 1.0, s)
             res = sc * np.power(s / d, 1.0 / q)
-        else:
-            m1, s0 = sm
-            res = self._b1_final(sc, np.where(zero, 0.0, m1), np.where(zero, d, s0), d)
         if zero.any():
             res = np.where(zero, 0.0, res)
         return res
