@@ -576,6 +576,17 @@ class _Min(_Base):
         return st[1]
 
 
+def _overflow_scale(st, G, k):
+    """Per-segment power-of-two scale (or ``None``) so that ``d`` terms of size up to
+    ``max(|max|, |min|)`` sum without overflow with ``k`` bits of headroom: segments with
+    ``max|x| > 2**-k * FMAX / d`` get ``2**-(ceil(log2 d) + k)``, the others 1 (exact scaling)."""
+    mx, mn = st[0], st[1]
+    risky = np.maximum(np.abs(mx), np.abs(mn)) > (2.0 ** -k * _FMAX) / G.d
+    if not risky.any():
+        return None
+    return np.where(risky, 2.0 ** -(G.log2ceil() + k), 1.0)
+
+
 class _Sum(_Base):
     mean = False
     seg_max = False
@@ -584,11 +595,7 @@ class _Sum(_Base):
     @staticmethod
     def _h(st, G):
         """Power-of-two scale per segment so that d partial sums cannot overflow."""
-        mx, mn = st[0], st[1]
-        risky = np.maximum(np.abs(mx), np.abs(mn)) > (0.5 * _FMAX) / G.d
-        if not risky.any():
-            return None
-        return np.where(risky, 2.0 ** -(G.log2ceil() + 1), 1.0)
+        return _overflow_scale(st, G, 1)
 
     def sums(self, blk, st, W, G):
         h = self._h(st, G)
@@ -655,11 +662,7 @@ class _Softmax(_Base):
     @staticmethod
     def _h(st, G):
         """Power-of-two scale for segments where d * max|x| could overflow."""
-        mx, mn = st[0], st[1]
-        risky = np.maximum(np.abs(mx), np.abs(mn)) > (0.25 * _FMAX) / G.d
-        if not risky.any():
-            return None
-        return np.where(risky, 2.0 ** -(G.log2ceil() + 2), 1.0)
+        return _overflow_scale(st, G, 2)
 
     def sums(self, blk, st, W, G):
         t = self.t
