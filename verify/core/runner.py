@@ -98,6 +98,27 @@ def _record(claim: Claim, ev: Evidence, fin: Finished) -> EvidenceRecord:
 _CACHE: dict[tuple[str, str], EvidenceRecord] = {}
 
 
+def prefetch(pairs: Iterable[tuple[Claim, Evidence]], jobs: int = 1,
+             on_record: Callable[[EvidenceRecord], None] | None = None, refresh: bool = False) -> None:
+    """Run the given (claim, evidence) pairs into the cache, ``jobs`` at a time, each under its budget.
+
+    Pairs already cached are not run again unless ``refresh``; a pair listed twice runs once.
+    """
+    scale = budget_scale()
+    todo: list[tuple[tuple[str, str], Callable[[], Any], float]] = []
+    by_key: dict[tuple[str, str], tuple[Claim, Evidence]] = {}
+    for claim, ev in pairs:
+        k = (claim.id, ev.key)
+        if (refresh or k not in _CACHE) and k not in by_key:
+            by_key[k] = (claim, ev)
+            todo.append((k, ev.run, ev.budget * scale))
+    for k, fin in run_many(todo, jobs=jobs):
+        claim, ev = by_key[k]
+        _CACHE[k] = rec = _record(claim, ev, fin)
+        if on_record is not None:
+            on_record(rec)
+
+
 def run_evidence(
     claims: Sequence[Claim],
     jobs: int = 1,
@@ -109,21 +130,7 @@ def run_evidence(
     Records are cached per process (keyed by claim id and evidence key), so pytest items and the
     derivation-staleness test share one run.
     """
-    scale = budget_scale()
-    todo: list[tuple[tuple[str, str], Callable[[], Any], float]] = []
-    by_key: dict[tuple[str, str], tuple[Claim, Evidence]] = {}
-    for claim in claims:
-        for ev in claim.evidence:
-            k = (claim.id, ev.key)
-            by_key[k] = (claim, ev)
-            if not (use_cache and k in _CACHE):
-                todo.append((k, ev.run, ev.budget * scale))
-    for k, fin in run_many(todo, jobs=jobs):
-        claim, ev = by_key[k]
-        rec = _record(claim, ev, fin)
-        _CACHE[k] = rec
-        if on_record is not None:
-            on_record(rec)
+    prefetch(iter_items(claims), jobs=jobs, on_record=on_record, refresh=not use_cache)
     results = []
     for claim in claims:
         recs = tuple(_CACHE[(claim.id, ev.key)] for ev in claim.evidence)
@@ -132,30 +139,10 @@ def run_evidence(
     return results
 
 
-def prefetch(pairs: Iterable[tuple[Claim, Evidence]], jobs: int = 1,
-             on_record: Callable[[EvidenceRecord], None] | None = None) -> None:
-    """Run the given (claim, evidence) pairs into the cache, ``jobs`` at a time (pytest uses this)."""
-    scale = budget_scale()
-    todo, by_key = [], {}
-    for claim, ev in pairs:
-        k = (claim.id, ev.key)
-        if k not in _CACHE and k not in by_key:
-            by_key[k] = (claim, ev)
-            todo.append((k, ev.run, ev.budget * scale))
-    for k, fin in run_many(todo, jobs=jobs):
-        claim, ev = by_key[k]
-        _CACHE[k] = rec = _record(claim, ev, fin)
-        if on_record is not None:
-            on_record(rec)
-
-
 def run_one(claim: Claim, evidence: Evidence) -> EvidenceRecord:
     """Run (or fetch from the cache) a single piece of evidence."""
-    k = (claim.id, evidence.key)
-    if k not in _CACHE:
-        fin = next(iter(run_many([(k, evidence.run, evidence.budget * budget_scale())], jobs=1)))[1]
-        _CACHE[k] = _record(claim, evidence, fin)
-    return _CACHE[k]
+    prefetch([(claim, evidence)])
+    return _CACHE[(claim.id, evidence.key)]
 
 
 def iter_items(claims: Iterable[Claim]) -> Iterator[tuple[Claim, Evidence]]:
