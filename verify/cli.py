@@ -14,6 +14,7 @@ import sys
 from typing import Sequence
 
 from . import __version__
+from .progress import console, run_with_progress
 
 EPILOG_MAIN = """\
 examples:
@@ -160,14 +161,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 2
 
 
-def _console(stderr: bool = False):
-    from rich.console import Console
-
-    stream = sys.stderr if stderr else sys.stdout
-    width = None if stream.isatty() else 160
-    return Console(file=stream, width=width, highlight=False, soft_wrap=False)
-
-
 def _cmd_list(args) -> int:
     from rich.table import Table
 
@@ -184,27 +177,8 @@ def _cmd_list(args) -> int:
     for c in claims:
         rec = c.recorded + (f" ({c.condition_text()})" if c.recorded == "holds_if" else "")
         table.add_row(c.id, c.source, rec, c.title)
-    _console().print(table)
+    console().print(table)
     return 0
-
-
-def run_with_progress(claims, jobs: int, show: bool):
-    """Run the evidence of ``claims`` with a progress bar on stderr (when it is a terminal)."""
-    from .core.runner import run_evidence
-
-    total = sum(len(c.evidence) for c in claims)
-    if not show or not sys.stderr.isatty():
-        return run_evidence(claims, jobs=jobs)
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(TextColumn("[bold]proving"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  TextColumn("{task.description}"), console=_console(stderr=True), transient=True) as prog:
-        task = prog.add_task("", total=total)
-
-        def tick(rec):
-            prog.update(task, advance=1, description=rec.test_id)
-
-        return run_evidence(claims, jobs=jobs, on_record=tick)
 
 
 _MARK = {True: "[green]✓[/]", False: "[red]✗[/]"}
@@ -237,7 +211,7 @@ def _cmd_prove(args) -> int:
             verdict = f"[{style}]{r.verdict}[/]" + ("" if r.ok else " [red bold](≠ recorded)[/]")
             table.add_row(escape(r.claim.id), escape(r.claim.source), r.claim.recorded, verdict, ev,
                           f"{r.seconds:.1f}")
-        con = _console()
+        con = console()
         con.print(table)
         n_ev = sum(len(r.records) for r in results)
         n_ok = sum(rec.agrees for r in results for rec in r.records)
@@ -284,7 +258,7 @@ def _cmd_check(args) -> int:
                            "where": r.where, "got": r.got, "expected": r.expected, "message": r.message}
                           for r in results], indent=2))
         return 0 if not failed else 1
-    con = _console()
+    con = console()
     table = Table(title=f"verify check {args.kind} {args.target}: {len(results) - len(failed)}/{len(results)} "
                   f"cases within {args.ulp:g} ULP", show_lines=False)
     for col in ("case", "dtype", "status", "max err (ULP)", "worst: segment, channel: got vs expected"):

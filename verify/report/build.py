@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Sequence
 
 from ..core.io import write_atomic
+from ..progress import run_with_progress
 from ..core.runner import ClaimResult
 from ..core.topic import Figure, Topic, load_topics
 from .latex import escape, render_topic
@@ -40,8 +41,6 @@ LATEX_INSTALL_HINT = ("install TeX Live (Debian/Ubuntu: apt-get install texlive-
 
 
 def topic_results(topics: Sequence[Topic], jobs: int, progress: bool) -> dict[str, list[ClaimResult]]:
-    from ..cli import run_with_progress
-
     claims = [c for t in topics for c in t.claims]
     results = {r.claim.id: r for r in run_with_progress(claims, jobs, progress)}
     return {t.name: [results[c.id] for c in t.claims] for t in topics}
