@@ -266,17 +266,6 @@ class _Work:
         self.b = np.empty(cap, dtype=np.float64)
         self.c = np.empty(cap, dtype=np.float64)
 
-    def gather(self, rows, n, d):
-        C = self.X2.shape[1]
-        m = rows.shape[0]
-        out = self.g[: m * C].reshape(m, C)
-        np.take(self.X2, rows, axis=0, out=out, mode="clip")
-        if self.a is not self.g:
-            a = self.a[: m * C].reshape(m, C)
-            np.copyto(a, out)
-            out = a
-        return out.reshape(n, d, C)
-
     def gather_rows(self, rows):
         """Rows of x (in the given order) as an (m, C) float64 array."""
         C = self.X2.shape[1]
@@ -288,6 +277,10 @@ class _Work:
             np.copyto(a, out)
             out = a
         return out
+
+    def gather(self, rows, n, d):
+        """``n`` segments of ``d`` rows each (``rows`` grouped by segment) as an (n, d, C) float64 array."""
+        return self.gather_rows(rows).reshape(n, d, self.X2.shape[1])
 
     def buf(self, name, shape):
         size = math.prod(shape)

@@ -61,6 +61,13 @@ def _ordinary(rng, dtype, scale=1.0, positive=False, channels=3, sizes=(1, 2, 3,
     return x.astype(dtype), index
 
 
+def _case(kind: str, name: str, dtype: np.dtype, x, index, param: float, why: str,
+          num_segments: int | None = None) -> Case:
+    ns = int(index.max()) + 1 if num_segments is None else num_segments
+    return Case(f"{kind}({name})", np.ascontiguousarray(x, dtype=dtype), index.astype(np.int64), ns,
+                float(param), why)
+
+
 def softmax_cases(dtype=np.float64) -> list[Case]:
     dtype = np.dtype(dtype)
     f32 = dtype == np.float32
@@ -68,9 +75,7 @@ def softmax_cases(dtype=np.float64) -> list[Case]:
     out: list[Case] = []
 
     def add(name, x, index, t, why, num_segments=None):
-        ns = int(index.max()) + 1 if num_segments is None else num_segments
-        out.append(Case(f"softmax({name})", np.ascontiguousarray(x, dtype=dtype), index.astype(np.int64), ns,
-                        float(t), why))
+        out.append(_case("softmax", name, dtype, x, index, t, why, num_segments))
 
     x, idx = _ordinary(rng, dtype)
     for t in (1.0, 0.0, -2.0, 30.0):
@@ -97,9 +102,7 @@ def power_mean_cases(dtype=np.float64) -> list[Case]:
     out: list[Case] = []
 
     def add(name, x, index, q, why, num_segments=None):
-        ns = int(index.max()) + 1 if num_segments is None else num_segments
-        out.append(Case(f"power_mean({name})", np.ascontiguousarray(x, dtype=dtype), index.astype(np.int64), ns,
-                        float(q), why))
+        out.append(_case("power_mean", name, dtype, x, index, q, why, num_segments))
 
     x, idx = _ordinary(rng, dtype, positive=True)
     for q in (1.0, 2.0, 0.5, -1.0):

@@ -18,7 +18,7 @@ import importlib
 import importlib.util
 import inspect
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -237,8 +237,8 @@ def run_check(kind: str, target: str, dtypes=("float64", "float32"), tol_ulp: fl
             res = CaseResult(case, "raised", message=fin.error.strip().splitlines()[0], seconds=fin.seconds)
         else:
             res = compare(kind, case, fin.value, reference(kind, case))
-            res = CaseResult(**{**res.__dict__, "seconds": fin.seconds,
-                                "status": "wrong" if res.status == "ok" and res.max_err > tol_ulp else res.status})
+            res = replace(res, seconds=fin.seconds,
+                          status="wrong" if res.status == "ok" and res.max_err > tol_ulp else res.status)
         results[k] = res
         if on_result:
             on_result(res)
