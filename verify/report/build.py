@@ -21,7 +21,7 @@ PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
 \usepackage{lmodern}
 \usepackage[margin=2.2cm]{geometry}
 \usepackage{amsmath,amssymb,mathtools}
-\usepackage{booktabs,longtable}
+\usepackage{booktabs,longtable,tabularx}
 \usepackage{graphicx}
 \usepackage[hidelinks]{hyperref}
 \allowdisplaybreaks
@@ -32,6 +32,8 @@ PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
 \newcommand{\fitdisplay}[1]{\par\smallskip\noindent\makebox[\linewidth]{\fitmath{#1}}\par\smallskip}
 % one derivation step: number, justification, formula
 \newcommand{\dstep}[3]{\par\noindent{\small(#1)~#2}\par\noindent\makebox[\linewidth]{\fitmath{#3}}\par}
+% titles and notes carry long plain-text formulas with few break points: stretch spaces, not margins
+\sloppy
 \setlength{\parindent}{0pt}
 \setlength{\parskip}{0.4em}
 """

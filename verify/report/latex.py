@@ -135,9 +135,10 @@ def _evidence_table(result: ClaimResult) -> str:
         mark = "" if rec.agrees else r" \textbf{!}"
         rows.append(rf"  \texttt{{{escape(rec.key)}}}{escape(about)} & {escape(rec.status)}{mark} & "
                     rf"{escape(rec.figure)} \\")
-    return ("\\par\\smallskip\\noindent{\\small\\begin{tabular}{@{}l l p{0.5\\linewidth}@{}}\n\\toprule\n"
+    # tabularx: the figure column takes exactly the width left, so a long key never pushes past the margin
+    return ("\\par\\smallskip\\noindent{\\small\\begin{tabularx}{\\linewidth}{@{}l l X@{}}\n\\toprule\n"
             "  evidence & finding & figure \\\\\n\\midrule\n" + "\n".join(rows)
-            + "\n\\bottomrule\n\\end{tabular}}\\par\\smallskip")
+            + "\n\\bottomrule\n\\end{tabularx}}\\par\\smallskip")
 
 
 def render_summary(results: Iterable[ClaimResult]) -> str:
