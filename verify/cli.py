@@ -23,6 +23,7 @@ examples:
   verify prove                     decide every claim; exit 1 if a verdict differs from the recorded one
   verify prove pe.score --jobs 2   decide the score claims of Ex 1a on two cores
   verify prove --json > out.json   machine-readable records (id, verdict, evidence, figures, seconds)
+  verify prove --mutants           also check that every claim's mutants are killed by its evidence
   verify report -o build           LaTeX derivations, figures and build/report.pdf
   verify check softmax mymod:agg   run your softmax aggregation against the mpmath references
 
@@ -54,7 +55,8 @@ def _parser() -> argparse.ArgumentParser:
         "prove", help="decide claims from evidence and print the table",
         description="Run every piece of evidence of the selected claims (each in its own process under "
         "its time budget) and compare the computed verdict with the recorded one.",
-        epilog="exit status: 0 all verdicts as recorded; 1 some verdict differs or is undecided; 2 usage error",
+        epilog="exit status: 0 all verdicts as recorded (and, with --mutants, every mutant killed); 1 some verdict "
+        "differs, some evidence is undecided, or a mutant survived; 2 usage error",
     )
     pp.add_argument("selectors", nargs="*", metavar="ID|PREFIX",
                     help="claim ids or dotted prefixes; 'agg...' or 'agg*' also match by plain prefix")
@@ -63,6 +65,9 @@ def _parser() -> argparse.ArgumentParser:
                     help="evidence checks run at once (default: %(default)s)")
     pp.add_argument("--no-progress", action="store_true", help="do not show the progress bar")
     pp.add_argument("--verbose", "-v", action="store_true", help="print every evidence detail")
+    pp.add_argument("--mutants", action="store_true",
+                    help="also run every claim's mutants (its statement changed the way the seed goes wrong) "
+                    "through the same evidence; each must be decided differently from the original (killed)")
 
     rp = sub.add_parser(
         "report", help="write LaTeX derivations, figures and the PDF report",
@@ -193,10 +198,22 @@ def _cmd_prove(args) -> int:
     from .core.topic import select
 
     claims = select(args.selectors)
-    results = run_with_progress(claims, args.jobs, not args.no_progress)
-    bad = [r for r in results if not r.ok]
+    mutant_results = []
+    if args.mutants:
+        results, mutant_results = run_with_progress(claims, args.jobs, not args.no_progress, mutants=True)
+    else:
+        results = run_with_progress(claims, args.jobs, not args.no_progress)
+    bad = [r for r in results if not r.ok or any(rec.status not in ("holds", "refuted") for rec in r.records)]
+    survived = [m for m in mutant_results if not m.killed]
     if args.json:
-        print(json.dumps([r.to_json() for r in results], indent=2, ensure_ascii=False))
+        out = [r.to_json() for r in results]
+        if args.mutants:
+            by_claim: dict = {}
+            for m in mutant_results:
+                by_claim.setdefault(m.claim.id, []).append(m.to_json())
+            for rec in out:
+                rec["mutants"] = by_claim.get(rec["id"], [])
+        print(json.dumps(out, indent=2, ensure_ascii=False))
     else:
         table = Table(title=f"verify prove: {len(results)} claims", show_lines=True)
         table.add_column("claim", overflow="fold", max_width=34)
@@ -225,7 +242,31 @@ def _cmd_prove(args) -> int:
                                   f"{escape(rec.figure)}")
                         if rec.detail:
                             con.print(escape(rec.detail))
-    return 0 if not bad else 1
+        if args.mutants:
+            _print_mutants(con, mutant_results, claims, args.verbose)
+    return 0 if not bad and not survived else 1
+
+
+def _print_mutants(con, mutant_results, claims, verbose: bool) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    killed = sum(m.killed for m in mutant_results)
+    without = [c.id for c in claims if not c.mutants]
+    table = Table(title=f"mutants: {killed}/{len(mutant_results)} killed", show_lines=False)
+    for col in ("mutant", "how it differs", "expected", "decided", "decisive evidence"):
+        table.add_column(col, overflow="fold")
+    for m in mutant_results:
+        if m.killed and not verbose:
+            continue
+        mark = "[green]killed[/]" if m.killed else "[red bold]survived[/]"
+        table.add_row(escape(m.test_id), escape(m.mutant.why), m.expected, f"{m.verdict} {mark}",
+                      escape(m.summary()))
+    if table.row_count:
+        con.print(table)
+    rate = f"{killed}/{len(mutant_results)}" if mutant_results else "0/0"
+    con.print(f"[{'green' if killed == len(mutant_results) else 'red'} bold]mutants killed: {rate}[/]"
+              + (f"; {len(without)} claims without a mutant: {', '.join(without)}" if without else ""))
 
 
 def _cmd_report(args) -> int:

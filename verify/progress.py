@@ -14,13 +14,24 @@ def console(stderr: bool = False):
     return Console(file=stream, width=width, highlight=False, soft_wrap=False)
 
 
-def run_with_progress(claims, jobs: int, show: bool):
-    """Run the evidence of ``claims`` with a progress bar on stderr (when it is a terminal)."""
-    from .core.runner import run_evidence
+def run_with_progress(claims, jobs: int, show: bool, mutants: bool = False):
+    """Run the evidence of ``claims`` (and, with ``mutants``, every mutant through the statement-bound
+    evidence) with a progress bar on stderr when it is a terminal.  Returns the claim results, or
+    ``(claim results, mutant results)`` with ``mutants``."""
+    from .core.runner import iter_mutant_items, run_evidence, run_mutants
 
     total = sum(len(c.evidence) for c in claims)
+    if mutants:
+        total += sum(1 for _ in iter_mutant_items(claims))
+
+    def go(tick=None):
+        res = run_evidence(claims, jobs=jobs, on_record=tick)
+        if not mutants:
+            return res
+        return res, run_mutants(claims, jobs=jobs, on_record=tick)
+
     if not show or not sys.stderr.isatty():
-        return run_evidence(claims, jobs=jobs)
+        return go()
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(TextColumn("[bold]proving"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -30,4 +41,4 @@ def run_with_progress(claims, jobs: int, show: bool):
         def tick(rec):
             prog.update(task, advance=1, description=rec.test_id)
 
-        return run_evidence(claims, jobs=jobs, on_record=tick)
+        return go(tick)

@@ -180,7 +180,7 @@ def test_diagonal_pattern_detects_ex1c_and_not_ex2():
 def test_root_at_least_one_needs_the_right_side():
     import sympy as sp
 
-    from verify.aggregation.claims import _root_at_least_one, n_sym, q
+    from verify.aggregation.claims.legacy import _root_at_least_one, n_sym, q
 
     assert _root_at_least_one(sp.Integer(1), n_sym ** (1 / q))[0] is True
     assert _root_at_least_one(sp.Integer(1), n_sym ** (-1 / q))[0] is not True  # <= 1, not >= 1

@@ -7,7 +7,7 @@ import numpy as np
 import sympy as sp
 
 from verify.positional.checks import gaussian_expectation, sum_identity
-from verify.positional.claims import heatmap_criterion
+from verify.positional.claims.legacy import heatmap_criterion
 from verify.positional.scores import (cross_terms, expected_cat_energy, expected_cross_energy, score_add,
                                       score_cat, seed_get_E, seed_get_score)
 
@@ -66,9 +66,9 @@ def test_heatmap_criterion_rejects_a_flat_matrix():
 def test_piecewise_split_check_rejects_a_wrong_split():
     import sympy as sp
 
-    from verify.positional.claims import _piecewise_split_check, cat_steps, eI, k, p, xI
-    from verify.positional.claims import i as ii
-    from verify.positional.claims import j as jj
+    from verify.positional.claims.legacy import _piecewise_split_check, cat_steps, eI, k, p, xI
+    from verify.positional.claims.legacy import i as ii
+    from verify.positional.claims.legacy import j as jj
 
     lhs, rhs = cat_steps[1].lhs, cat_steps[1].rhs
     assert _piecewise_split_check(lhs, rhs)[0] is True

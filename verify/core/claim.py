@@ -37,6 +37,8 @@ Status = Literal["holds", "refuted", "undecided", "timeout", "error"]
 Verdict = Literal["holds", "refuted", "holds_if", "undecided", "inconsistent"]
 
 RECORDED_VALUES = ("holds", "refuted", "holds_if")
+#: How far the proof of a claim goes (shown in the report header and ``verify prove --json``).
+DEPTHS = ("general", "fixed-size", "numeric")
 EVIDENCE_KINDS = ("symbolic", "mpmath", "numpy", "counterexample", "montecarlo", "torch")
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 
@@ -72,15 +74,27 @@ class Outcome:
 
 
 @dataclass(frozen=True)
+class Prop:
+    """The proposition one piece of evidence tests: the statement, restricted to ``condition`` when the
+    evidence is about the condition of a ``holds_if`` claim (``None``: unrestricted)."""
+
+    statement: Any
+    condition: Any = None
+
+
+@dataclass(frozen=True)
 class Evidence:
     """One check derived from a claim.
 
-    ``run`` is called with no arguments in a forked child process under ``budget`` seconds
-    (see :mod:`verify.core.budget`); it must return an :class:`Outcome`.
+    ``run(prop)`` is called in a forked child process under ``budget`` seconds (see
+    :mod:`verify.core.budget`) with the :class:`Prop` it tests, and must return an :class:`Outcome`
+    computed *from that proposition*: a mutant of the claim (:class:`Mutant`) runs through the same
+    ``run`` with its own statement.  (A ``run`` that takes no argument cannot see the statement; the
+    engine marks such evidence as *unbound* and a test fails for every claim that still has one.)
     """
 
     kind: str
-    run: Callable[[], Outcome]
+    run: Callable[..., Outcome]
     label: str = ""
     about: Literal["statement", "condition"] = "statement"
     budget: float = 30.0
@@ -99,6 +113,69 @@ class Evidence:
         """Test-id suffix: ``kind`` or ``kind:label``."""
         return f"{self.kind}:{self.label}" if self.label else self.kind
 
+    @property
+    def bound(self) -> bool:
+        """Whether ``run`` takes the proposition (its finding can depend on the statement)."""
+        return _takes_argument(self.run)
+
+    def execute(self, prop: "Prop") -> Outcome:
+        """Run the check on ``prop`` (in the current process)."""
+        return self.run(prop) if self.bound else self.run()
+
+
+def _takes_argument(fn: Callable[..., Any]) -> bool:
+    import inspect
+
+    try:
+        params = list(inspect.signature(fn).parameters.values())
+    except (TypeError, ValueError):
+        return False
+    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+                  and p.default is p.empty]
+    return len(positional) >= 1 or any(p.kind == p.VAR_POSITIONAL for p in params)
+
+
+_KEEP = object()
+
+
+@dataclass(frozen=True)
+class Mutant:
+    """A small, plausible change of a claim's statement (or condition) that its evidence must notice.
+
+    For a claim recorded ``holds`` the mutant is false (a coefficient, an off-by-one, a sign, the direction
+    of an inequality, a limit value, a dropped term: the ways the seed itself goes wrong) and its evidence
+    must refute it; for a ``refuted`` claim it is the nearest true statement (often the correction), which
+    the same evidence must then not refute; for a ``holds_if`` claim it is the condition weakened or
+    dropped.  ``expect`` is the verdict the evidence must reach on the mutant (default: ``refuted`` for
+    a ``holds``/``holds_if`` claim, ``holds`` for a ``refuted`` one).
+    """
+
+    name: str
+    statement: Any = None
+    condition: Any = _KEEP
+    why: str = ""
+    expect: str | None = None
+
+    def __post_init__(self) -> None:
+        if not re.match(r"^[a-z0-9_=<>+.-]+$", self.name):
+            raise ValueError(f"Mutant.name must be short lower case, got {self.name!r}")
+        if self.statement is None and self.condition is _KEEP:
+            raise ValueError(f"mutant {self.name}: change the statement or the condition")
+
+    @property
+    def drops_condition(self) -> bool:
+        return self.condition is None
+
+    def expected_verdict(self, recorded: str) -> str:
+        if self.expect is not None:
+            return self.expect
+        return "holds" if recorded == "refuted" else "refuted"
+
+    def prop(self, claim: "Claim", about: str) -> "Prop":
+        statement = self.statement if self.statement is not None else claim.statement
+        cond = claim.condition if self.condition is _KEEP else self.condition
+        return Prop(statement, cond if about == "condition" else None)
+
 
 @dataclass(frozen=True)
 class Step:
@@ -106,9 +183,16 @@ class Step:
 
     ``lhs=None`` continues from the previous step's ``rhs`` (a chain ``a = b = c``).
     ``relation`` is one of ``"=="``, ``"<="``, ``"<"``, ``">="``, ``">"``.
-    ``check`` optionally replaces the default check: a callable returning ``True`` (step verified),
-    ``False`` (step is false) or ``None`` (could not decide); it may also return ``(bool|None, str)``
-    with an explanation.  ``why`` is the justification rendered beside the step.
+    ``check`` optionally replaces the default check: a callable ``check(lhs, rhs)`` returning ``True``
+    (step verified), ``False`` (step is false) or ``None`` (could not decide); it may also return
+    ``(bool|None, str)`` with an explanation.  It must decide the step *from its arguments*: the engine
+    cross-checks every accepted custom step numerically and rejects it where the sides differ.
+    ``why`` is the justification rendered beside the step.
+
+    In a derivation bound to a statement (:func:`verify.core.symbolic.prove`) the first step starts at
+    the statement's left side; a step with an explicit ``lhs`` inside the chain must restate the current
+    expression (the link is checked).  A side fact that is not part of the chain is a ``lemma=True`` step:
+    checked on its own and rendered as a lemma, never silently joined to the chain.
     """
 
     lhs: Any
@@ -116,10 +200,28 @@ class Step:
     relation: str = "=="
     why: str = ""
     check: Callable[[Any, Any], Any] | None = None
+    lemma: bool = False
 
     def __post_init__(self) -> None:
         if self.relation not in ("==", "<=", "<", ">=", ">"):
             raise ValueError(f"Step.relation must be ==, <=, <, >= or >, got {self.relation!r}")
+
+
+@dataclass(frozen=True)
+class Squeeze:
+    """Squeeze step of a limit proof: ``lower <= f <= upper`` near the limit point and
+    ``lim lower = lim upper = L``, where ``f`` and ``L`` are the *statement's* expression and value.
+
+    ``lower_steps`` / ``upper_steps`` are chains proving ``lower <= f`` and ``f <= upper`` (each bound to
+    its two ends like a derivation); empty means the inequality is checked in one step.
+    """
+
+    lower: Any
+    upper: Any
+    lower_steps: Sequence[Step] = ()
+    upper_steps: Sequence[Step] = ()
+    why: str = "squeeze"
+    relation: str = "=="  # a squeeze yields the limit, an equality
 
 
 @dataclass(frozen=True)
@@ -167,6 +269,10 @@ class Claim:
     derivation: Sequence[Step] = ()
     corrects: str = ""
     note: str = ""
+    mutants: Sequence[Mutant] = ()
+    display: str = ""
+    depth: str = ""
+    depth_note: str = ""
 
     def __post_init__(self) -> None:
         if not _ID_RE.match(self.id):
@@ -190,6 +296,22 @@ class Claim:
                 )
         elif any(e.about == "condition" for e in self.evidence):
             raise ValueError(f"Claim {self.id}: evidence about the condition only makes sense for holds_if")
+        names = [m.name for m in self.mutants]
+        if len(set(names)) != len(names):
+            raise ValueError(f"Claim {self.id}: duplicate mutant names {names}")
+        if self.depth and self.depth not in DEPTHS:
+            raise ValueError(f"Claim {self.id}: depth must be one of {DEPTHS}, got {self.depth!r}")
+
+    def prop(self, about: str) -> Prop:
+        """The proposition evidence ``about`` this claim tests."""
+        return Prop(self.statement, self.condition if about == "condition" else None)
+
+    @property
+    def checked(self) -> bool:
+        """Whether the statement is a checked SymPy statement (not only LaTeX)."""
+        from .statement import Statement
+
+        return isinstance(self.statement, Statement)
 
     def expected_finding(self, evidence: Evidence) -> Finding:
         """The finding a piece of evidence must reach for the recorded verdict to stand."""
@@ -208,34 +330,44 @@ class Claim:
 
 
 def _as_text(obj: Any) -> str:
+    from .statement import Statement
+
     if isinstance(obj, str):
         return obj
+    if isinstance(obj, Statement):
+        return obj.text()
     if isinstance(obj, sympy.Basic):
         return sympy.sstr(obj, order="lex")
     return str(obj)
 
 
-def decide(claim: Claim, statuses: Sequence[tuple[Evidence, Status]]) -> Verdict:
-    """Derive a claim's verdict from its evidence statuses.
+def decide(claim: Claim | None, statuses: Sequence[tuple[Evidence, Status]]) -> Verdict:
+    """Derive a verdict from evidence statuses (``claim`` is unused; kept for the call sites).
 
-    * any evidence timed out, errored or undecided -> ``undecided``;
+    Evidence about the statement and evidence about the condition (``holds_if``) are read separately:
+
     * the statement refuted by some evidence and confirmed by other -> ``inconsistent``;
-    * the statement refuted, and (for a conditional claim) every condition evidence holds -> ``holds_if``,
-      otherwise ``refuted`` (with a failed condition the claim is plainly ``refuted``);
-    * the statement confirmed by every piece of evidence -> ``holds``.
+    * the statement refuted (a definite counterexample outranks evidence that could not decide) ->
+      ``holds_if`` when there is condition evidence and all of it holds, ``refuted`` when some condition
+      evidence is refuted or there is none, ``undecided`` when condition evidence is undecided;
+    * otherwise any undecided, timed-out or crashed evidence -> ``undecided``;
+    * the statement confirmed by every piece of evidence -> ``holds`` (``inconsistent`` if the condition
+      evidence is refuted: the statement cannot hold unconditionally yet fail under a condition).
     """
     if not statuses:
-        return "undecided"
-    if any(s not in ("holds", "refuted") for _, s in statuses):
         return "undecided"
     stmt = [s for e, s in statuses if e.about == "statement"]
     cond = [s for e, s in statuses if e.about == "condition"]
     if "refuted" in stmt and "holds" in stmt:
         return "inconsistent"
     if "refuted" in stmt:
-        if cond and all(s == "holds" for s in cond):
+        if not cond or "refuted" in cond:
+            return "refuted"
+        if all(s == "holds" for s in cond):
             return "holds_if"
-        return "refuted"
+        return "undecided"
+    if any(s not in ("holds", "refuted") for s in stmt + cond):
+        return "undecided"
     if cond and "refuted" in cond:
         # the statement is confirmed unconditionally yet fails under its condition: contradictory
         return "inconsistent"

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from .budget import Finished, budget_scale, run_many
-from .claim import Claim, Evidence, Outcome, Verdict, decide
+from .claim import Claim, Evidence, Mutant, Outcome, Verdict, decide
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,7 @@ class ClaimResult:
 
     def to_json(self) -> dict[str, Any]:
         c = self.claim
+        certified = [r.data.get("certified") for r in self.records if "certified" in r.data]
         return {
             "id": c.id,
             "source": c.source,
@@ -71,6 +72,10 @@ class ClaimResult:
             "reading": c.reading or None,
             "corrects": c.corrects or None,
             "recorded": c.recorded,
+            "depth": c.depth or None,
+            "depth_note": c.depth_note or None,
+            "checked_statement": c.checked,
+            "certified_counterexample": (any(certified) if certified else None),
             "verdict": self.verdict,
             "ok": self.ok,
             "seconds": round(self.seconds, 3),
@@ -78,9 +83,10 @@ class ClaimResult:
         }
 
 
-def _record(claim: Claim, ev: Evidence, fin: Finished) -> EvidenceRecord:
-    expected = claim.expected_finding(ev)
-    base = dict(claim_id=claim.id, kind=ev.kind, label=ev.label, about=ev.about, expected=expected,
+def _record(claim: Claim, ev: Evidence, fin: Finished, mutant: Mutant | None = None) -> EvidenceRecord:
+    expected = claim.expected_finding(ev) if mutant is None else _mutant_expected(claim, mutant, ev)
+    cid = claim.id if mutant is None else f"{claim.id}~{mutant.name}"
+    base = dict(claim_id=cid, kind=ev.kind, label=ev.label, about=ev.about, expected=expected,
                 seconds=fin.seconds)
     if fin.status == "timeout":
         return EvidenceRecord(status="timeout", figure="timed out", detail=fin.error, **base)
@@ -95,26 +101,46 @@ def _record(claim: Claim, ev: Evidence, fin: Finished) -> EvidenceRecord:
                           tex=out.tex, **base)
 
 
+def _mutant_expected(claim: Claim, mutant: Mutant, ev: Evidence) -> str:
+    verdict = mutant.expected_verdict(claim.recorded)
+    if verdict == "holds_if":
+        return "holds" if ev.about == "condition" else "refuted"
+    return "holds" if verdict == "holds" else "refuted"
+
+
 _CACHE: dict[tuple[str, str], EvidenceRecord] = {}
 
+Item = tuple  # (claim, evidence) or (claim, evidence, mutant)
 
-def prefetch(pairs: Iterable[tuple[Claim, Evidence]], jobs: int = 1,
+
+def _key(item: Item) -> tuple[str, str]:
+    claim, ev = item[0], item[1]
+    mutant = item[2] if len(item) > 2 else None
+    return (claim.id, ev.key if mutant is None else f"mutant:{mutant.name}|{ev.key}")
+
+
+def _task(item: Item) -> Callable[[], Any]:
+    claim, ev = item[0], item[1]
+    mutant = item[2] if len(item) > 2 else None
+    prop = claim.prop(ev.about) if mutant is None else mutant.prop(claim, ev.about)
+    return lambda: ev.execute(prop)
+
+
+def prefetch(pairs: Iterable[Item], jobs: int = 1,
              on_record: Callable[[EvidenceRecord], None] | None = None, refresh: bool = False) -> None:
-    """Run the given (claim, evidence) pairs into the cache, ``jobs`` at a time, each under its budget.
-
-    Pairs already cached are not run again unless ``refresh``; a pair listed twice runs once.
-    """
+    """Run the given ``(claim, evidence)`` or ``(claim, evidence, mutant)`` items into the cache, ``jobs``
+    at a time, each under its budget.  Items already cached are not run again unless ``refresh``."""
     scale = budget_scale()
     todo: list[tuple[tuple[str, str], Callable[[], Any], float]] = []
-    by_key: dict[tuple[str, str], tuple[Claim, Evidence]] = {}
-    for claim, ev in pairs:
-        k = (claim.id, ev.key)
+    by_key: dict[tuple[str, str], Item] = {}
+    for item in pairs:
+        k = _key(item)
         if (refresh or k not in _CACHE) and k not in by_key:
-            by_key[k] = (claim, ev)
-            todo.append((k, ev.run, ev.budget * scale))
+            by_key[k] = item
+            todo.append((k, _task(item), item[1].budget * scale))
     for k, fin in run_many(todo, jobs=jobs):
-        claim, ev = by_key[k]
-        _CACHE[k] = rec = _record(claim, ev, fin)
+        item = by_key[k]
+        _CACHE[k] = rec = _record(item[0], item[1], fin, item[2] if len(item) > 2 else None)
         if on_record is not None:
             on_record(rec)
 
@@ -150,3 +176,99 @@ def iter_items(claims: Iterable[Claim]) -> Iterator[tuple[Claim, Evidence]]:
     for claim in claims:
         for ev in claim.evidence:
             yield claim, ev
+
+
+# --- mutants -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MutantResult:
+    """A mutant run through its claim's (statement-bound) evidence, and whether it was killed."""
+
+    claim: Claim
+    mutant: Mutant
+    records: tuple[EvidenceRecord, ...]
+    verdict: Verdict
+
+    @property
+    def expected(self) -> str:
+        return self.mutant.expected_verdict(self.claim.recorded)
+
+    @property
+    def killed(self) -> bool:
+        """The evidence decided the mutant as expected (differently from the original)."""
+        return self.verdict == self.expected
+
+    @property
+    def test_id(self) -> str:
+        return f"{self.claim.id}[mutant:{self.mutant.name}]"
+
+    def summary(self) -> str:
+        decisive = [r for r in self.records if r.status == r.expected and r.status in ("holds", "refuted")
+                    and r.status != self.claim.expected_finding(_ev_of(self.claim, r))]
+        pick = decisive[0] if decisive else (self.records[0] if self.records else None)
+        return f"{pick.key}: {pick.figure}" if pick else "no bound evidence"
+
+    def to_json(self) -> dict[str, Any]:
+        from .statement import condition_text
+
+        m = self.mutant
+        return {"claim": self.claim.id, "mutant": m.name, "why": m.why,
+                "statement": _as_text(m.statement) if m.statement is not None else None,
+                "condition": ("dropped" if m.drops_condition else
+                              (condition_text(m.condition) if m.condition is not _keep() else None)),
+                "expected": self.expected, "verdict": self.verdict, "killed": self.killed,
+                "seconds": round(sum(r.seconds for r in self.records), 3),
+                "evidence": [r.to_json() for r in self.records]}
+
+
+def _keep() -> Any:
+    from .claim import _KEEP
+
+    return _KEEP
+
+
+def _as_text(obj: Any) -> str:
+    from .claim import _as_text as f
+
+    return f(obj)
+
+
+def _ev_of(claim: Claim, rec: EvidenceRecord) -> Evidence:
+    for ev in claim.evidence:
+        if ev.key == rec.key:
+            return ev
+    raise KeyError(rec.key)
+
+
+def iter_mutant_items(claims: Iterable[Claim]) -> Iterator[tuple[Claim, Evidence, Mutant]]:
+    """Every (claim, bound evidence, mutant) triple."""
+    for claim in claims:
+        for mutant in claim.mutants:
+            for ev in claim.evidence:
+                if ev.bound:
+                    yield claim, ev, mutant
+
+
+def run_mutants(claims: Sequence[Claim], jobs: int = 1,
+                on_record: Callable[[EvidenceRecord], None] | None = None) -> list[MutantResult]:
+    """Run every mutant of ``claims`` through the claim's statement-bound evidence and decide it."""
+    prefetch(iter_mutant_items(claims), jobs=jobs, on_record=on_record)
+    out = []
+    for claim in claims:
+        for mutant in claim.mutants:
+            evs = [ev for ev in claim.evidence if ev.bound]
+            recs = tuple(_CACHE[_key((claim, ev, mutant))] for ev in evs)
+            verdict = decide(claim, [(ev, r.status) for ev, r in zip(evs, recs)]) if evs else "undecided"
+            out.append(MutantResult(claim, mutant, recs, verdict))
+    return out
+
+
+def run_mutant(claim: Claim, mutant: Mutant) -> MutantResult:
+    return run_mutants([_only(claim, mutant)])[0]
+
+
+def _only(claim: Claim, mutant: Mutant) -> Claim:
+    import dataclasses
+
+    return dataclasses.replace(claim, mutants=(mutant,))

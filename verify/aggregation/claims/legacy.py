@@ -18,11 +18,11 @@ from verify.core.numeric import counterexample_evidence, fmt, limit_ladder_evide
 from verify.core.symbolic import derivation_evidence
 from verify.core.topic import Topic
 
-from . import theory as th
-from .evidence import divergence_evidence, mp_predicate_evidence, tie_pattern_limit_evidence
-from .figures import make_figures
-from .observation import observation_evidence
-from .kernel_claims import attach, kernel_claims
+from .. import theory as th
+from ..evidence import divergence_evidence, mp_predicate_evidence, tie_pattern_limit_evidence
+from ..figures import make_figures
+from ..observation import observation_evidence
+from ..kernel_claims import attach, kernel_claims
 
 mpf = mpmath.mpf
 
@@ -1212,17 +1212,5 @@ SEED_2C = [
 ]
 
 
-TOPIC = Topic(
-    name="aggregation",
-    title="Interpolating aggregations (Ex 2)",
-    prefix="agg",
-    claims=attach(SOFTMAX_CLAIMS + GAP_CLAIMS + POWER_MEAN_CLAIMS + LSE_CLAIMS + SEED_2A + SEED_2B + SEED_2C)
-    + kernel_claims(),
-    intro=r"Softmax aggregation $S(\lambda,\eta) = |\mathcal N|^\eta\sum_u \operatorname{softmax}(m;\lambda)_u\,m_u$ "
-          r"and power-mean aggregation $P(q,\eta) = |\mathcal N|^\eta\big(\frac1{|\mathcal N|}\sum_u m_u^q\big)^{1/q}$ "
-          r"($m_u \ge 0$) interpolate between min, mean and max. We first state and prove the correct theory for "
-          r"general $|\mathcal N| = n$ (chains of checked steps), with exact limits over every tie pattern for "
-          r"$n \le 5$ and precision ladders against predicted rates; then we take the seed's derivations of Ex 2a "
-          r"and 2b step by step.",
-    figures=make_figures,
-)
+ALL_LEGACY = attach(SOFTMAX_CLAIMS + GAP_CLAIMS + POWER_MEAN_CLAIMS + LSE_CLAIMS + SEED_2A + SEED_2B + SEED_2C) \
+    + kernel_claims()

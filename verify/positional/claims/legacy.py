@@ -21,12 +21,12 @@ from verify.core.numeric import counterexample_evidence, fmt, mp_identity_eviden
 from verify.core.symbolic import check_steps, derivation_evidence
 from verify.core.topic import Topic
 
-from .checks import (Expect, expectation_check, gaussian_expectation, montecarlo_evidence, mpmath_evidence,
+from ..checks import (Expect, expectation_check, gaussian_expectation, montecarlo_evidence, mpmath_evidence,
                      numpy_evidence, sum_identity, symbolic_evidence)
-from .encoding import frequency_mp, sinusoidal_encoding
-from .gram import encoding_gram
-from .reference import BITS, error_vs_fixed, gram_closed_form_mp, gram_fixed, gram_mp
-from .scores import (cross_terms, expected_cat_energy, expected_cross_energy, score_add, score_cat,
+from ..encoding import frequency_mp, sinusoidal_encoding
+from ..gram import encoding_gram
+from ..reference import BITS, error_vs_fixed, gram_closed_form_mp, gram_fixed, gram_mp
+from ..scores import (cross_terms, expected_cat_energy, expected_cross_energy, score_add, score_cat,
                      seed_get_E, seed_get_score)
 
 # --- seed sizes and shared symbols --------------------------------------------------------------------------
@@ -397,7 +397,7 @@ def _toeplitz_condition_mp() -> Outcome:
 
 def _diag_entry(conv, nn, pp, col):
     """G_col,col = sum_r E_r,col^2 in mpmath (0-based column)."""
-    from .reference import encoding_mp
+    from ..reference import encoding_mp
 
     E = encoding_mp(nn, pp, conv, dps=mpmath.mp.dps)
     return mpmath.fsum(E[rr][col] ** 2 for rr in range(pp))
@@ -623,7 +623,7 @@ THRESHOLD = 0.1  # "essentially the same": relative Frobenius difference at most
 
 def _essentially_same_mp() -> Outcome:
     """rho = sqrt(E|C|^2 / E|S_cat|^2) for the exact seed encoding, at 50 digits."""
-    from .reference import encoding_mp
+    from ..reference import encoding_mp
 
     ref = gram_fixed(SEED_N, SEED_P, "seed-code")
     with mpmath.workdps(50):
@@ -818,7 +818,7 @@ _GRID_N, _GRID_P = (16, 32, 64), (64, 128, 256)
 
 def _random_size_mp() -> Outcome:
     """rho(n, p) at 50 digits from the closed forms: increasing in n, decreasing in p on the grid."""
-    from .reference import encoding_mp
+    from ..reference import encoding_mp
 
     table = {}
     with mpmath.workdps(50):
@@ -1202,18 +1202,4 @@ def _as_math(obj):
 
 CLAIMS = [dataclasses.replace(c, statement=_as_math(c.statement), condition=_as_math(c.condition)) for c in CLAIMS]
 
-INTRO = (r"Seed Ex 1 compares adding a sinusoidal encoding $E \in \mathbb{R}^{p\times n}$ to the features "
-         r"$X$ with concatenating it, through the score $K^\top Q$ with $K = Q$. Encoding conventions (function "
-         r"\texttt{sinusoidal\_encoding}): \emph{seed formula} (rows $0..p-1$ paired on "
-         r"$\omega_k = (10^4)^{-2k/5000}$, positions $1..n$), \emph{seed code} (\texttt{get\_E}: one frequency per "
-         r"row) and \emph{Transformer} ($\omega_k = (10^4)^{-2k/p}$, positions $0..n-1$).")
-
-
-def make_figures(outdir):
-    from .figures import make_figures as _make
-
-    return _make(outdir)
-
-
-TOPIC = Topic(name="positional", title="Positional encoding (Ex 1)", claims=CLAIMS, intro=INTRO,
-              figures=make_figures, prefix="pe")
+ALL_LEGACY = CLAIMS

@@ -1,0 +1,5 @@
+"""Claims ``agg.seed.2b*`` (transitional: still the legacy declarations)."""
+
+from .legacy import ALL_LEGACY
+
+CLAIMS = [c for c in ALL_LEGACY if c.id.startswith('agg.seed.2b')]
