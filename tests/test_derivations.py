@@ -7,6 +7,7 @@ import difflib
 import pytest
 
 from verify.core import load_topics, run_evidence
+from verify.core.runner import run_mutants
 from verify.report.latex import render_topic
 
 TOPICS = load_topics()
@@ -16,7 +17,7 @@ TOPICS = load_topics()
 def test_committed_derivations_are_current(topic, repo_root):
     committed = repo_root / "derivations" / f"{topic.name}.tex"
     assert committed.exists(), f"{committed} is missing: run `verify report --tex-only -o .`"
-    fresh = render_topic(topic, run_evidence(topic.claims, jobs=2))
+    fresh = render_topic(topic, run_evidence(topic.claims, jobs=2), run_mutants(topic.claims, jobs=2))
     old = committed.read_text(encoding="utf-8")
     if fresh != old:
         diff = "".join(list(difflib.unified_diff(old.splitlines(True), fresh.splitlines(True),

@@ -23,6 +23,9 @@ def claim(recorded="holds", evidence=None, **kw):
     (["holds", "timeout"], "undecided"),
     (["holds", "error"], "undecided"),
     (["holds", "undecided"], "undecided"),
+    # a definite counterexample outranks evidence that could not decide
+    (["refuted", "undecided"], "refuted"),
+    (["refuted", "timeout"], "refuted"),
 ])
 def test_decide_unconditional(statuses, verdict):
     evs = [ev(label=str(k)) for k in range(len(statuses))]
@@ -37,6 +40,7 @@ def test_decide_conditional():
     assert decide(c, [(cond, "refuted"), (stmt, "refuted")]) == "refuted"
     assert decide(c, [(cond, "holds"), (stmt, "holds")]) == "holds"
     assert decide(c, [(cond, "timeout"), (stmt, "refuted")]) == "undecided"
+    assert decide(c, [(cond, "holds"), (stmt, "undecided")]) == "undecided"
 
 
 def test_expected_findings():

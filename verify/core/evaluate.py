@@ -28,6 +28,7 @@ from typing import Any, Callable, Mapping
 
 import mpmath
 import sympy
+from sympy.core.relational import Relational
 
 try:  # python-flint is a core dependency; keep import errors readable where it is missing
     import flint
@@ -175,14 +176,24 @@ def _compare(a: Any, b: Any, rel: str, backend: str) -> bool:
 _REL_OF = {sympy.Eq: "==", sympy.Ne: "!=", sympy.Le: "<=", sympy.Lt: "<", sympy.Ge: ">=", sympy.Gt: ">"}
 
 
-def evaluate(expr: Any, env: Mapping[Any, Any] | None = None, backend: str = "mp") -> Any:
-    """The value of ``expr`` at the point ``env`` (see the module docstring)."""
+def evaluate(expr: Any, env: Mapping[Any, Any] | None = None, backend: str = "mp",
+             prec: int | None = None) -> Any:
+    """The value of ``expr`` at the point ``env`` (see the module docstring).
+
+    ``prec``: arb working precision in bits (default: 256, or the caller's ``flint.ctx.prec`` when larger).
+    """
     if backend not in BACKENDS:
         raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
-    if backend == "arb":
-        _need_flint()
-    return _Walk(dict(env or {}), backend).ev(sympy.sympify(expr) if not isinstance(expr, (tuple, list)) else
-                                              sympy.Tuple(*expr))
+    e = sympy.sympify(expr) if not isinstance(expr, (tuple, list)) else sympy.Tuple(*expr)
+    if backend == "mp":
+        return _Walk(dict(env or {}), backend).ev(e)
+    _need_flint()
+    old = flint.ctx.prec
+    flint.ctx.prec = prec if prec is not None else max(256, old)
+    try:
+        return _Walk(dict(env or {}), backend).ev(e)
+    finally:
+        flint.ctx.prec = old
 
 
 class _Walk:
@@ -275,7 +286,7 @@ class _Walk:
                 if cond is sympy.true or self.truth(cond):
                     return self.ev(val)
             raise CannotEvaluate("no Piecewise branch applies")
-        if isinstance(e, sympy.Relational) or isinstance(e, (sympy.And, sympy.Or, sympy.Not)):
+        if isinstance(e, (Relational, sympy.And, sympy.Or, sympy.Not)):
             return self.truth(e)
         if isinstance(e, sympy.MatrixBase):
             rows = [[self.ev(e[i, j]) for j in range(e.cols)] for i in range(e.rows)]
@@ -320,8 +331,8 @@ class _Walk:
             if v != int(v):
                 raise CannotEvaluate(f"{e} is not an integer here")
             return int(v)
-        ok, n = v.unique_fmpz()
-        if not ok:
+        n = v.unique_fmpz()
+        if n is None:
             raise CannotEvaluate(f"{e} is not a certain integer here")
         return int(n)
 

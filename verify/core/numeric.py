@@ -496,6 +496,7 @@ def limit_ladder(instances: Sequence[dict], xs: Sequence[Any] | None = None, run
                                            + f" ({why})", data={"values": [fmt(v, 4) for v in dists]})
                         if finding != "holds":
                             return Outcome("undecided", f"convergence not shown at {where}")
+                        figs.append(f"{where}: f settles (successive differences {fmt(diffs[0])} -> {fmt(diffs[-1])})")
                         continue
                     finding, why = _ladder_decision(dists)
                     if rate is not None and finding != "refuted":

@@ -55,6 +55,7 @@ import sympy as sp
 from sympy.utilities.iterables import multiset_partitions
 
 from verify.core.claim import Step
+from verify.core.statement import Rel
 
 from .checks import Expect, expectation_check, gaussian_expectation, sum_identity
 
@@ -263,7 +264,8 @@ def _gauss_flat(flat: Sequence[tuple[Any, tuple]], x: sp.IndexedBase, sig: Any, 
             atoms = sorted({a for a in b_pi.atoms(sp.Indexed) if a.base == x}, key=sp.default_sort_key)
             for a1, a2 in itertools.combinations(atoms, 2):
                 if len(a1.indices) != len(a2.indices) or not any(
-                        s != t and s in cls_of and t in cls_of and cls_of[s] == cls_of[t]
+                        (s != t and s in cls_of and t in cls_of and cls_of[s] == cls_of[t])
+                        or (s.is_Integer and t.is_Integer and s != t)
                         for s, t in zip(a1.indices, a2.indices)):
                     raise Unsupported(f"cannot show {a1} and {a2} are different entries")
 
@@ -381,20 +383,22 @@ def isserlis_cases_steps() -> tuple[Step, ...]:
 
     For ``k ≠ l`` and ``i ≠ j`` the entries ``x[k,i], x[k,j], x[l,i], x[l,j]`` are four different entries of
     ``X``; identifying ``l = k`` and/or ``j = i`` gives the other cases.  Each step: ``expectation_check``
-    with the distinct entries as independent ``N(0, σ²)`` variables.  Independent steps (each has its lhs).
+    with the distinct entries as independent ``N(0, σ²)`` variables.  Independent ``lemma=True`` steps (each
+    has its own lhs), so they may be placed inside a bound derivation.
     """
     x4 = [xI[k, i], xI[k, j], xI[l, i], xI[l, j]]
     return (
         Step(Expect(xI[k, i] * xI[k, j] * xI[l, i] * xI[l, j]), 0, why="k ≠ l, i ≠ j: four different entries",
-             check=expectation_check(x4, sigma)),
+             check=expectation_check(x4, sigma), lemma=True),
         Step(Expect(xI[k, i] ** 2 * xI[k, j] ** 2), sigma**4, why="k = l, i ≠ j: E x²y² = σ⁴",
-             check=expectation_check([xI[k, i], xI[k, j]], sigma)),
+             check=expectation_check([xI[k, i], xI[k, j]], sigma), lemma=True),
         Step(Expect(xI[k, i] ** 2 * xI[l, i] ** 2), sigma**4, why="k ≠ l, i = j: E x²y² = σ⁴",
-             check=expectation_check([xI[k, i], xI[l, i]], sigma)),
+             check=expectation_check([xI[k, i], xI[l, i]], sigma), lemma=True),
         Step(Expect(xI[k, i] ** 4), 3 * sigma**4, why="k = l, i = j: E x⁴ = 3σ⁴",
-             check=expectation_check([xI[k, i]], sigma)),
-        Step(Expect(xI[k, i] * xI[k, j]), 0, why="i ≠ j", check=expectation_check([xI[k, i], xI[k, j]], sigma)),
-        Step(Expect(xI[k, i] ** 2), sigma**2, why="i = j", check=expectation_check([xI[k, i]], sigma)),
+             check=expectation_check([xI[k, i]], sigma), lemma=True),
+        Step(Expect(xI[k, i] * xI[k, j]), 0, why="i ≠ j", check=expectation_check([xI[k, i], xI[k, j]], sigma),
+             lemma=True),
+        Step(Expect(xI[k, i] ** 2), sigma**2, why="i = j", check=expectation_check([xI[k, i]], sigma), lemma=True),
     )
 
 
@@ -487,14 +491,16 @@ def add_energy_closed_steps() -> tuple[Step, ...]:
 
 def add_score_entry_steps() -> tuple[Step, ...]:
     """Side lemma: ``((E + X)ᵀ(E + X))_ij = G_ij + (XᵀX)_ij + C_ij`` with ``G_ij = Σ_k e_ki e_kj``
-    (so ``S_add = S_cat + C``); :func:`~verify.positional.checks.sum_identity`."""
+    (so ``S_add = S_cat + C``); :func:`counting_check` (``sum_identity``).  A ``lemma=True`` step."""
     return (
         Step(sp.Sum((eI[k, i] + xI[k, i]) * (eI[k, j] + xI[k, j]), (k, 1, p)),
-             sp.Sum(eI[k, i] * eI[k, j], (k, 1, p)) + XTX_ij + C_ij, why="expand the product", check=counting_check),
+             sp.Sum(eI[k, i] * eI[k, j], (k, 1, p)) + XTX_ij + C_ij, why="expand the product", check=counting_check,
+             lemma=True),
     )
 
 
-#: For each proof: the statement's SymPy sides, the proof function (chain from lhs to rhs) and side lemmas.
+#: For each proof: the statement's SymPy sides (``lhs``, ``rhs``; ``statement`` is ``Rel(lhs, rhs)`` for
+#: :func:`verify.core.symbolic.prove`), the proof function (chain from lhs to rhs) and side lemmas.
 STATEMENTS: dict[str, dict[str, Any]] = {
     "cat_energy": {"lhs": E_SCAT2, "rhs": CAT_CLOSED, "steps": cat_energy_steps, "lemmas": (isserlis_cases_steps,),
                    "assumptions": ("x_{ki} iid N(0, sigma^2)", "n, p positive integers", "G = E^T E (any g_ij)")},
@@ -508,3 +514,6 @@ STATEMENTS: dict[str, dict[str, Any]] = {
     "add_energy_closed": {"lhs": E_SADD2, "rhs": CAT_CLOSED + CROSS_CLOSED, "steps": add_energy_closed_steps,
                           "lemmas": (), "assumptions": ("x_{ki} iid N(0, sigma^2)", "n, p positive integers")},
 }
+
+for _entry in STATEMENTS.values():
+    _entry["statement"] = Rel(_entry["lhs"], _entry["rhs"])

@@ -12,9 +12,16 @@ from typing import Any, Iterable, Sequence
 
 import sympy
 
-from ..core.claim import Claim, Step
-from ..core.runner import ClaimResult
+from ..core.claim import Claim, Squeeze, Step
+from ..core.runner import ClaimResult, MutantResult
+from ..core.statement import Statement, condition_latex
 from ..core.topic import Topic
+
+#: Evidence kinds whose figures are exact or software-arithmetic (mpmath, arb, SymPy): the same on every
+#: machine, so they may stand in the committed derivations.  Figures of other kinds (numpy, Monte Carlo,
+#: torch) depend on the CPU's vector instructions and the BLAS build: the committed file refers to them by
+#: key (``\verifymeasured{claim/key}``) and the report defines them from its own run.
+PORTABLE_KINDS = ("symbolic", "mpmath", "counterexample")
 
 _UNICODE = {
     "≠": r"\ensuremath{\neq}", "≤": r"\ensuremath{\leq}", "≥": r"\ensuremath{\geq}", "±": r"\ensuremath{\pm}",
@@ -70,14 +77,35 @@ def _rel(rel: str) -> str:
     return {"==": "=", "<=": r"\le", "<": "<", ">=": r"\ge", ">": ">"}[rel]
 
 
-def render_derivation(steps: Sequence[Step]) -> str:
+def render_derivation(steps: Sequence[Step], start: Any = None) -> str:
     """One centred line per step, shrunk to the line width when it is wider (``\\fitmath``), the
-    justification above it; a step with ``lhs=None`` continues the chain (``= rhs``)."""
+    justification above it.  ``start`` is the statement's left side the chain begins at (shown on the first
+    step); a step with ``lhs=None`` continues the chain (``= rhs``); a lemma is set apart as "Lemma"; a
+    step that restates the current expression shows its left side (the link is checked)."""
     lines = []
+    first = True
     for n, step in enumerate(steps, 1):
-        why = rf" {escape(step.why)}" if step.why else ""
-        lhs = "" if step.lhs is None else tex(step.lhs) + " "
-        lines.append(rf"\dstep{{{n}}}{{{why.strip()}}}{{{lhs}{_rel(step.relation)} {tex(step.rhs)}}}")
+        if isinstance(step, Squeeze):
+            lines.append(rf"\dstep{{{n}}}{{squeeze: {escape(step.why)}}}{{{tex(step.lower)} \le f \le "
+                         rf"{tex(step.upper)}}}")
+            for label, sub in (("lower", step.lower_steps), ("upper", step.upper_steps)):
+                if sub:
+                    lines.append(rf"\par\noindent{{\small ({n}, {label} bound)}}" + "\n"
+                                 + render_derivation(sub))
+            first = False
+            continue
+        why = escape(step.why) if step.why else ""
+        if step.lemma:
+            lines.append(rf"\dstep{{Lemma {n}}}{{{why}}}{{{tex(step.lhs)} {_rel(step.relation)} {tex(step.rhs)}}}")
+            continue
+        if step.lhs is not None:
+            lhs = tex(step.lhs) + " "
+        elif first and start is not None:
+            lhs = tex(start) + " "
+        else:
+            lhs = ""
+        first = False
+        lines.append(rf"\dstep{{{n}}}{{{why}}}{{{lhs}{_rel(step.relation)} {tex(step.rhs)}}}")
     return "\n".join(lines)
 
 
@@ -89,14 +117,20 @@ def claim_label(claim_id: str) -> str:
     return f"claim:{claim_id}"
 
 
-def render_claim(result: ClaimResult) -> str:
+_DEPTH = {"general": "proved in general", "fixed-size": "proved at fixed sizes", "numeric": "numeric evidence only"}
+
+
+def render_claim(result: ClaimResult, mutants: Sequence[MutantResult] = ()) -> str:
     c: Claim = result.claim
     out = [rf"\subsection{{\texttt{{{escape(c.id)}}}: {escape(c.title)}}}\label{{{claim_label(c.id)}}}"]
     rec = c.recorded.replace("_", r"\_")
     verdict = result.verdict.replace("_", r"\_")
     status = "" if result.ok else r" \textbf{(differs from the recorded verdict)}"
+    depth = ""
+    if c.depth:
+        depth = rf" \quad \textbf{{Depth:}} {_DEPTH[c.depth]}" + (f" ({escape(c.depth_note)})" if c.depth_note else "") + "."
     out.append(rf"\noindent\textbf{{Source:}} {escape(c.source)}. \quad \textbf{{Recorded:}} {rec}. "
-               rf"\quad \textbf{{Computed:}} {verdict}{status}.")
+               rf"\quad \textbf{{Computed:}} {verdict}{status}.{depth}")
     if c.corrects:
         out.append(rf"\par\noindent\textbf{{Corrects:}} \texttt{{{escape(c.corrects)}}} "
                    rf"(\ref{{{claim_label(c.corrects)}}}).")
@@ -104,16 +138,29 @@ def render_claim(result: ClaimResult) -> str:
         out.append(rf"\par\noindent\textbf{{Reading:}} {escape(c.reading)}")
     if c.assumptions:
         out.append(r"\par\noindent\textbf{Assumptions:} " + "; ".join(_math_or_text(a) for a in c.assumptions) + ".")
-    out.append(r"\par\noindent\textbf{Statement:}")
-    out.append(_block(c.statement))
+    if isinstance(c.statement, Statement):
+        if c.display:
+            out.append(r"\par\noindent\textbf{Statement} (as the seed puts it):")
+            out.append(_block(c.display))
+            out.append(r"\noindent\textbf{Checked as} (the SymPy statement every piece of evidence reads):")
+        else:
+            out.append(r"\par\noindent\textbf{Statement} (the SymPy statement every piece of evidence reads):")
+        out.extend(_block(p.latex()) for p in c.statement.parts())
+    else:
+        out.append(r"\par\noindent\textbf{Statement} (text only: not read by the evidence):")
+        out.append(_block(c.statement))
     if c.condition is not None:
         out.append(r"\noindent\textbf{Condition:}")
-        out.append(_block(c.condition))
+        out.append(_block(condition_latex(c.condition)))
     if c.derivation:
-        out.append(r"\noindent\textbf{Derivation} (every step checked by SymPy):")
-        out.append(render_derivation(c.derivation))
+        start = _chain_start(c)
+        out.append(r"\noindent\textbf{Derivation} (from the left side to the right side of the statement, "
+                   r"every step checked by SymPy):")
+        out.append(render_derivation(c.derivation, start))
     out.append(_evidence_table(result))
-    extras = [rec.tex for rec in result.records if rec.tex]
+    if mutants:
+        out.append(_mutant_table(mutants))
+    extras = [rec.tex for rec in result.records if rec.tex and rec.kind in PORTABLE_KINDS]
     out.extend(unicode_to_latex(x) for x in extras)
     if c.note:
         out.append(r"\par\noindent " + unicode_to_latex(c.note.strip()))
@@ -128,13 +175,48 @@ def _block(obj: Any) -> str:
     return r"\fitdisplay{" + tex(obj) + "}"
 
 
+def _chain_start(c: Claim) -> Any:
+    parts = c.statement.parts() if isinstance(c.statement, Statement) else ()
+    if len(parts) != 1:
+        return None
+    from ..core.statement import Lim, Rel
+
+    p = parts[0]
+    return p.lhs if isinstance(p, Rel) else (p.limit_expr() if isinstance(p, Lim) else None)
+
+
+def measured_key(rec: Any) -> str:
+    """The name under which a machine-dependent figure is defined in the report (``claim/key``)."""
+    return f"{rec.claim_id}/{rec.key}"
+
+
+def _figure_cell(rec: Any) -> str:
+    if rec.kind in PORTABLE_KINDS:
+        return escape(rec.figure)
+    return rf"\verifymeasured{{{measured_key(rec)}}}"
+
+
+def _mutant_table(mutants: Sequence[MutantResult]) -> str:
+    rows = []
+    for m in mutants:
+        mark = "killed" if m.killed else r"\textbf{survived}"
+        rows.append(rf"  \texttt{{{escape(m.mutant.name)}}} & {escape(m.mutant.why)} & {escape(m.expected)} & "
+                    rf"{escape(m.verdict)}, {mark} \\")
+    killed = sum(m.killed for m in mutants)
+    return ("\\par\\noindent\\textbf{Mutants} (" + f"{killed}/{len(mutants)} killed" + "): the statement changed the "
+            "way the seed goes wrong, run through the same evidence.\\par\\smallskip\\noindent{\\small"
+            "\\begin{tabularx}{\\linewidth}{@{}l X l l@{}}\n\\toprule\n  mutant & change & expected & decided \\\\\n"
+            "\\midrule\n" + "\n".join(rows) + "\n\\bottomrule\n\\end{tabularx}}\\par\\smallskip")
+
+
 def _evidence_table(result: ClaimResult) -> str:
     rows = []
     for rec in result.records:
         about = "" if rec.about == "statement" else " (given cond.)"
         mark = "" if rec.agrees else r" \textbf{!}"
+        cert = r" \emph{(certified)}" if rec.data.get("certified") is True and rec.kind in PORTABLE_KINDS else ""
         rows.append(rf"  \texttt{{{escape(rec.key)}}}{escape(about)} & {escape(rec.status)}{mark} & "
-                    rf"{escape(rec.figure)} \\")
+                    rf"{_figure_cell(rec)}{cert} \\")
     # tabularx: the figure column takes exactly the width left, so a long key never pushes past the margin
     return ("\\par\\smallskip\\noindent{\\small\\begin{tabularx}{\\linewidth}{@{}l l X@{}}\n\\toprule\n"
             "  evidence & finding & figure \\\\\n\\midrule\n" + "\n".join(rows)
@@ -152,16 +234,37 @@ def render_summary(results: Iterable[ClaimResult]) -> str:
             + "\n\\bottomrule\n\\end{longtable}}")
 
 
-def render_topic(topic: Topic, results: Sequence[ClaimResult]) -> str:
-    """The whole section of one topic: the file written to ``derivations/<topic>.tex``."""
+def render_topic(topic: Topic, results: Sequence[ClaimResult], mutants: Sequence[MutantResult] = ()) -> str:
+    """The whole section of one topic: the file written to ``derivations/<topic>.tex``.
+
+    It holds only what is the same on every machine: statements, derivations, findings, exact and
+    high-precision figures, mutant verdicts.  Machine-dependent figures (numpy, Monte Carlo) appear as
+    ``\\verifymeasured{claim/key}``, defined by the report from its own run (:func:`render_measured`).
+    """
+    by_claim: dict[str, list[MutantResult]] = {}
+    for m in mutants:
+        by_claim.setdefault(m.claim.id, []).append(m)
     head = [
         f"% derivations/{topic.name}.tex -- generated by `verify report` from the claim declarations",
         "% in verify/" + topic.name + "/; do not edit by hand (a test fails when this file is stale).",
+        r"\providecommand{\verifymeasured}[1]{(measured at run time: see \texttt{verify prove --json})}",
         rf"\section{{{escape(topic.title)}}}\label{{sec:{topic.name}}}",
     ]
     if topic.intro:
         head.append(unicode_to_latex(topic.intro.strip()))
     head.append(r"\subsection*{Claims and verdicts}")
     head.append(render_summary(results))
-    body = [render_claim(r) for r in results]
+    body = [render_claim(r, by_claim.get(r.claim.id, ())) for r in results]
     return "\n".join(head) + "\n\n" + "\n".join(body)
+
+
+def render_measured(results: Iterable[ClaimResult]) -> str:
+    """``\\verifymeasured`` and one definition per machine-dependent figure of this run (report only)."""
+    lines = [r"\makeatletter", r"\newcommand{\verifymeasured}[1]{\@ifundefined{vm@#1}{(not measured)}"
+             r"{\csname vm@#1\endcsname}}"]
+    for r in results:
+        for rec in r.records:
+            if rec.kind not in PORTABLE_KINDS:
+                lines.append(rf"\expandafter\def\csname vm@{measured_key(rec)}\endcsname{{{escape(rec.figure)}}}")
+    lines.append(r"\makeatother")
+    return "\n".join(lines) + "\n"
