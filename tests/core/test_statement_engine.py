@@ -40,7 +40,7 @@ def test_evaluate_mp_and_arb_agree_and_arb_encloses():
         v = evaluate(e, env)
         mid = mpmath.mpf(ball.mid().str(55, radius=False))
         assert abs(mid - v) <= mpmath.mpf(10) ** -45
-    assert abs(v - (mpmath.exp(mpmath.mpf("0.5")) * 30 / 3 + mpmath.sqrt(2))) < mpmath.mpf(10) ** -50
+        assert abs(v - (mpmath.exp(mpmath.mpf("0.5")) * 30 / 3 + mpmath.sqrt(2))) < mpmath.mpf(10) ** -50
 
 
 def test_evaluate_matrices_and_missing_values():

@@ -88,8 +88,8 @@ def kernel_limit_evidence(kind: str, param: float, limit: Callable[[list], Any],
 #: default ladders towards each limit point (the kernels special-case λ = ±inf, 0 and q = ±inf, 0, 1, so
 #: the point itself is never evaluated)
 FLOAT_LADDER_INF = (1e2, 1e4, 1e8, 1e16)
-FLOAT_LADDER_ZERO = (1e-4, 1e-8, 1e-12, 1e-16)
-FLOAT_LADDER_ONE = (1e-4, 1e-6, 1e-8, 1e-12)
+FLOAT_LADDER_ZERO = (1e-4, 1e-8, 1e-12, 1e-16, 1e-24)
+FLOAT_LADDER_ONE = (1e-4, 1e-8, 1e-12, 1e-14, 1e-15)
 
 
 def softmax_limit_float_evidence(instances: Sequence[dict], xs: Sequence[float] | None = None,
@@ -106,13 +106,16 @@ def softmax_limit_float_evidence(instances: Sequence[dict], xs: Sequence[float] 
 
     ``instances`` bind the quantities' symbols (:mod:`verify.aggregation.quantities`: ``m`` or ``mpos`` to a
     tuple of decimal strings, ``eta`` ...; ``lam`` is the limit variable and must not be bound).
+    A ``Rel`` part ``S(msgs, p0, eta) == rhs`` at a number ``p0`` (``λ = 0``) is read as the limit towards
+    ``p0`` (continuity in the parameter), so it is checked near ``p0`` as well, never at it.
     Each ``Lim`` part's expression must be an ``S(msgs, param, eta)`` node; the kernel is called with the
     node's OWN arguments evaluated at the instance (messages, ``η``) and with ``param`` evaluated at the
     ladder value of the limit variable, so a mutated expression changes the kernel call too.
     ``xs`` are the values of the limit variable, ordered towards the point and never at it (towards a finite
     point: the approach from above, mirrored for the side from below of a two-sided limit); ``None`` picks
     them from the statement's point: ``±(1e2, 1e4, 1e8, 1e16)`` towards ``±oo``, ``p ± (1e-4 … 1e-16)``
-    towards ``p = 0`` (both sides of a two-sided limit), ``p ± (1e-4 … 1e-12)`` towards another finite ``p``.
+    towards ``p = 0`` (``1e-4 … 1e-24``; both sides of a two-sided limit), ``p ± (1e-4 … 1e-15)`` towards
+    another finite ``p``.
     Per dtype, the messages are rounded to the dtype first and the statement's limit value is evaluated
     (60 digits) at the ROUNDED messages, so the figure measures the kernel, not the input rounding; then
     :func:`verify.core.numeric.float_ladder` decides: ``holds`` when the last rung is within ``tol_ulp``
@@ -135,7 +138,8 @@ def power_mean_limit_float_evidence(instances: Sequence[dict], xs: Sequence[floa
         evidence=[..., power_mean_limit_float_evidence([{mpos: POS}, {mpos: SMALL}], label="float")]
 
     Everything else as :func:`softmax_limit_float_evidence` (``q`` is the limit variable; towards ``q -> 1``
-    the default ladder is ``1 ± (1e-4, 1e-6, 1e-8, 1e-12)``).
+    the default ladder is ``1 ± (1e-4, 1e-8, 1e-12, 1e-14, 1e-15)``; a ``Rel`` part ``P(m, 1, η) == rhs`` is
+    read as that limit).
     """
     return _limit_float_evidence("power_mean", instances, xs, label, dtypes, tol_ulp, about, budget, description)
 
@@ -166,6 +170,24 @@ def _kernel_node(kind: str, expr: Any) -> tuple[Any, Any, Any] | None:
     if kind == "power_mean" and isinstance(expr, M):
         return expr.args[0], expr.args[1], sympy.Integer(0)
     return None
+
+
+def _rel_as_limit(kind: str, part: Any) -> Any:
+    """A ``Rel`` part ``K(m, p0, η) == rhs`` with a kernel node ``K`` at a number ``p0`` (``λ = 0``, ``q = 1``
+    ...), read as ``lim_{t -> p0} K(m, t, η) = rhs`` (the kernel's function is continuous in its parameter),
+    so the kernel is evaluated NEAR ``p0``, never at the special-cased value itself; else ``None``."""
+    import sympy
+
+    from verify.core.statement import Lim, Rel
+
+    if not isinstance(part, Rel) or part.rel != "==":
+        return None
+    node = _kernel_node(kind, part.lhs)
+    if node is None or not node[1].is_number:
+        return None
+    t = sympy.Dummy("t", real=True)
+    expr = part.lhs.func(*[t if k == 1 else a for k, a in enumerate(part.lhs.args)])
+    return Lim(expr, t, node[1], part.rhs)
 
 
 def _round_instance(inst: dict, msgs: Any, dtype: str) -> tuple[dict, np.ndarray]:
@@ -205,8 +227,9 @@ def _limit_float_evidence(kind: str, instances: Sequence[dict], xs: Sequence[flo
         if not isinstance(prop.statement, Statement):
             return Outcome("undecided", "no SymPy statement to read")
         parts = [p for p in prop.statement.parts() if isinstance(p, Lim)]
+        parts += [_rel_as_limit(kind, p) for p in prop.statement.parts() if _rel_as_limit(kind, p) is not None]
         if not parts:
-            return Outcome("undecided", "no limit in the statement")
+            return Outcome("undecided", "no limit (or kernel value at a limit parameter) in the statement")
         kernel = kernels.softmax_aggregate if kind == "softmax" else kernels.power_mean_aggregate
         figs, worst, rows = [], 0.0, {}
         for part in parts:
