@@ -174,7 +174,9 @@ def _cmd_list(args) -> int:
     claims = select(args.selectors)
     if args.json:
         print(json.dumps([{"id": c.id, "source": c.source, "title": c.title, "recorded": c.recorded,
-                           "statement": c.statement_text()} for c in claims], indent=2, ensure_ascii=False))
+                           "statement": c.statement_text(), "condition": c.condition_text() or None,
+                           "depth": c.depth or None, "depth_note": c.depth_note or None,
+                           "mutants": [m.name for m in c.mutants]} for c in claims], indent=2, ensure_ascii=False))
         return 0
     table = Table(title=f"{len(claims)} claims", show_lines=False)
     for col in ("claim", "source", "recorded", "title"):

@@ -65,9 +65,8 @@ class SeqMax(sp.Function):
             return sp.Max(*[f.subs(v, t) for t in range(int(a), int(b) + 1)])
         return self
 
-    def _latex(self, printer: Any) -> str:
-        f, (v, a, b) = self.args
-        return rf"\max_{{{printer._print(a)} \le {printer._print(v)} \le {printer._print(b)}}} {printer._print(f)}"
+    def _latex(self, printer: Any, exp: Any = None) -> str:
+        return _extremum_latex("max", self, printer, exp)
 
 
 class SeqMin(sp.Function):
@@ -79,9 +78,17 @@ class SeqMin(sp.Function):
             return sp.Min(*[f.subs(v, t) for t in range(int(a), int(b) + 1)])
         return self
 
-    def _latex(self, printer: Any) -> str:
-        f, (v, a, b) = self.args
-        return rf"\min_{{{printer._print(a)} \le {printer._print(v)} \le {printer._print(b)}}} {printer._print(f)}"
+    def _latex(self, printer: Any, exp: Any = None) -> str:
+        return _extremum_latex("min", self, printer, exp)
+
+
+def _extremum_latex(name: str, e: Any, printer: Any, exp: Any = None) -> str:
+    f, (v, a, b) = e.args
+    body = printer._print(f)
+    if not isinstance(f, (sp.Symbol, sp.Indexed)):
+        body = rf"\left({body}\right)"
+    out = rf"\{name}_{{{printer._print(a)} \le {printer._print(v)} \le {printer._print(b)}}} {body}"
+    return rf"\left({out}\right)^{{{exp}}}" if exp is not None else out
 
 
 def seq_max(f: Any) -> Any:
@@ -566,7 +573,8 @@ def power_mean_zero_limit_steps() -> tuple[Step, ...]:
 def softmax_symmetry_steps() -> tuple[Step, ...]:
     """Side lemma ``S(−λ; m) = −S(λ; −m)`` for every ``n ≥ 1`` (``m_u`` real, ``λ`` real): exp(−λ m_u) =
     exp(λ (−m_u)) and the sign of ``−m_u`` leaves the sum (:func:`equal_or_probe`: ``sum_identity``)."""
-    return (Step(softmax_agg(-lam), -softmax_agg(lam, -m[u]), why="e^{−λ m_u} = e^{λ(−m_u)}; Σ_u (−m_u) w_u = −Σ_u m_u w_u",
+    return (Step(softmax_agg(-lam), -softmax_agg(lam, -m[u]),
+                 why="e^{−λ m_u} = e^{λ(−m_u)}; Σ_u (−m_u) w_u = −Σ_u m_u w_u",
                  check=equal_or_probe()),)
 
 
@@ -596,7 +604,8 @@ def softmax_min_limit_steps() -> tuple[Step, ...]:
 def power_mean_symmetry_steps() -> tuple[Step, ...]:
     """Side lemma ``M_{−q}(m) = 1/M_q(1/m)`` for every ``n ≥ 1``, ``m_u > 0``, ``q ≠ 0``: ``(1/m_u)^q =
     m_u^{−q}`` and ``1/A^{1/q} = A^{−1/q}`` for positive bases (:func:`equal_or_probe`)."""
-    return (Step(power_mean(-q), 1 / power_mean(q, 1 / mpos[u]), why="(1/m_u)^q = m_u^{−q}; 1/A^{1/q} = A^{−1/q} (A > 0)",
+    return (Step(power_mean(-q), 1 / power_mean(q, 1 / mpos[u]),
+                 why="(1/m_u)^q = m_u^{−q}; 1/A^{1/q} = A^{−1/q} (A > 0)",
                  check=equal_or_probe()),)
 
 
@@ -632,7 +641,8 @@ STATEMENTS: dict[str, dict[str, Any]] = {
     "softargmax_gradient": {"lhs": sp.Derivative(LSE, sig[j]), "rhs": SOFTARGMAX_j,
                             "steps": softargmax_gradient_steps, "lemmas": (),
                             "assumptions": ("K positive integer", "1 <= j <= K", "sigma_i real", "lambda != 0")},
-    "softmax_zero_limit": {"lhs": sp.Limit(softmax_agg(lam), lam, 0, "+-"), "rhs": n ** (eta - 1) * sp.Sum(m[u], (u, 1, n)),
+    "softmax_zero_limit": {"lhs": sp.Limit(softmax_agg(lam), lam, 0, "+-"),
+                           "rhs": n ** (eta - 1) * sp.Sum(m[u], (u, 1, n)),
                            "steps": softmax_zero_limit_steps, "lemmas": (),
                            "assumptions": ("n positive integer", "m_u real", "eta real")},
     "power_mean_zero_limit": {"lhs": sp.Limit(power_mean(q), q, 0, "+-"), "rhs": GEOMETRIC,

@@ -89,7 +89,7 @@ def kernel_limit_evidence(kind: str, param: float, limit: Callable[[list], Any],
 #: the point itself is never evaluated)
 FLOAT_LADDER_INF = (1e2, 1e4, 1e8, 1e16)
 FLOAT_LADDER_ZERO = (1e-4, 1e-8, 1e-12, 1e-16, 1e-24)
-FLOAT_LADDER_ONE = (1e-4, 1e-8, 1e-12, 1e-14, 1e-15)
+FLOAT_LADDER_ONE = (1e-4, 1e-8, 1e-12, 1e-15)  # then the float64 neighbour of the point
 
 
 def softmax_limit_float_evidence(instances: Sequence[dict], xs: Sequence[float] | None = None,
@@ -113,9 +113,9 @@ def softmax_limit_float_evidence(instances: Sequence[dict], xs: Sequence[float] 
     ladder value of the limit variable, so a mutated expression changes the kernel call too.
     ``xs`` are the values of the limit variable, ordered towards the point and never at it (towards a finite
     point: the approach from above, mirrored for the side from below of a two-sided limit); ``None`` picks
-    them from the statement's point: ``±(1e2, 1e4, 1e8, 1e16)`` towards ``±oo``, ``p ± (1e-4 … 1e-16)``
-    towards ``p = 0`` (``1e-4 … 1e-24``; both sides of a two-sided limit), ``p ± (1e-4 … 1e-15)`` towards
-    another finite ``p``.
+    them from the statement's point: ``±(1e2, 1e4, 1e8, 1e16)`` towards ``±oo``, ``±(1e-4, 1e-8, 1e-12,
+    1e-16, 1e-24)`` towards ``0`` (both sides of a two-sided limit), ``p ± (1e-4, 1e-8, 1e-12, 1e-15)`` and
+    then the float64 neighbour of ``p`` towards another finite ``p``.
     Per dtype, the messages are rounded to the dtype first and the statement's limit value is evaluated
     (60 digits) at the ROUNDED messages, so the figure measures the kernel, not the input rounding; then
     :func:`verify.core.numeric.float_ladder` decides: ``holds`` when the last rung is within ``tol_ulp``
@@ -138,7 +138,7 @@ def power_mean_limit_float_evidence(instances: Sequence[dict], xs: Sequence[floa
         evidence=[..., power_mean_limit_float_evidence([{mpos: POS}, {mpos: SMALL}], label="float")]
 
     Everything else as :func:`softmax_limit_float_evidence` (``q`` is the limit variable; towards ``q -> 1``
-    the default ladder is ``1 ± (1e-4, 1e-8, 1e-12, 1e-14, 1e-15)``; a ``Rel`` part ``P(m, 1, η) == rhs`` is
+    the default ladder is ``1 ± (1e-4, 1e-8, 1e-12, 1e-15)`` then ``nextafter(1, ±inf)``; a ``Rel`` part ``P(m, 1, η) == rhs`` is
     read as that limit).
     """
     return _limit_float_evidence("power_mean", instances, xs, label, dtypes, tol_ulp, about, budget, description)
@@ -153,8 +153,9 @@ def _default_xs(point: Any, side: str) -> list[float]:
         return [-x for x in FLOAT_LADDER_INF]
     p = float(point)
     sgn = 1.0 if side == "+" else -1.0
-    steps = FLOAT_LADDER_ZERO if p == 0 else FLOAT_LADDER_ONE
-    return [p + sgn * h for h in steps]
+    if p == 0:
+        return [sgn * h for h in FLOAT_LADDER_ZERO]
+    return [p + sgn * h for h in FLOAT_LADDER_ONE] + [float(np.nextafter(p, sgn * np.inf))]
 
 
 def _kernel_node(kind: str, expr: Any) -> tuple[Any, Any, Any] | None:
@@ -185,7 +186,7 @@ def _rel_as_limit(kind: str, part: Any) -> Any:
     node = _kernel_node(kind, part.lhs)
     if node is None or not node[1].is_number:
         return None
-    t = sympy.Dummy("t", real=True)
+    t = sympy.Dummy("lambda" if kind == "softmax" else "q", real=True)
     expr = part.lhs.func(*[t if k == 1 else a for k, a in enumerate(part.lhs.args)])
     return Lim(expr, t, node[1], part.rhs)
 

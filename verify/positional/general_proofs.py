@@ -464,7 +464,8 @@ def cross_energy_general_steps() -> tuple[Step, ...]:
     ``j = j'``); step 3 :func:`counting_check` (``sum_identity``).
     """
     quad = sp.Sum(eI[k, i] * eI[l, i] * Expect(xI[k, j] * xI[l, j]) + eI[k, i] * eI[l, j] * Expect(xI[k, j] * xI[l, i])
-                  + eI[k, j] * eI[l, i] * Expect(xI[k, i] * xI[l, j]) + eI[k, j] * eI[l, j] * Expect(xI[k, i] * xI[l, i]),
+                  + eI[k, j] * eI[l, i] * Expect(xI[k, i] * xI[l, j])
+                  + eI[k, j] * eI[l, j] * Expect(xI[k, i] * xI[l, i]),
                   (k, 1, p), (l, 1, p), (i, 1, n), (j, 1, n))
     return (
         Step(E_C2, quad, why="expand (Σ_k e_ki x_kj + x_ki e_kj)²; E is linear", check=expect_linearity()),

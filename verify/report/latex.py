@@ -223,15 +223,21 @@ def _evidence_table(result: ClaimResult) -> str:
             + "\n\\bottomrule\n\\end{tabularx}}\\par\\smallskip")
 
 
-def render_summary(results: Iterable[ClaimResult]) -> str:
+def render_summary(results: Iterable[ClaimResult], mutants: Sequence[MutantResult] = ()) -> str:
+    killed: dict[str, list[bool]] = {}
+    for m in mutants:
+        killed.setdefault(m.claim.id, []).append(m.killed)
     rows = []
     for r in results:
         mark = "" if r.ok else r" \textbf{!}"
+        k = killed.get(r.claim.id, [])
+        depth = {"general": "general", "fixed-size": "fixed size", "numeric": "numeric"}.get(r.claim.depth, "")
         rows.append(rf"  \hyperref[{claim_label(r.claim.id)}]{{\texttt{{{escape(r.claim.id)}}}}} & "
-                    rf"{escape(r.claim.source)} & {escape(r.claim.recorded)} & {escape(r.verdict)}{mark} \\")
-    return ("{\\small\\begin{longtable}{@{}p{0.46\\linewidth} p{0.22\\linewidth} l l@{}}\n\\toprule\n"
-            "claim & source & recorded & computed \\\\\n\\midrule\n\\endhead\n" + "\n".join(rows)
-            + "\n\\bottomrule\n\\end{longtable}}")
+                    rf"{escape(r.claim.source)} & {escape(r.claim.recorded)} & {escape(r.verdict)}{mark} & "
+                    rf"{escape(depth)} & {sum(k)}/{len(k)} \\")
+    return ("{\\small\\begin{longtable}{@{}p{0.38\\linewidth} p{0.2\\linewidth} l l l l@{}}\n\\toprule\n"
+            "claim & source & recorded & computed & depth & mutants killed \\\\\n\\midrule\n\\endhead\n"
+            + "\n".join(rows) + "\n\\bottomrule\n\\end{longtable}}")
 
 
 def render_topic(topic: Topic, results: Sequence[ClaimResult], mutants: Sequence[MutantResult] = ()) -> str:
@@ -253,7 +259,7 @@ def render_topic(topic: Topic, results: Sequence[ClaimResult], mutants: Sequence
     if topic.intro:
         head.append(unicode_to_latex(topic.intro.strip()))
     head.append(r"\subsection*{Claims and verdicts}")
-    head.append(render_summary(results))
+    head.append(render_summary(results, mutants))
     body = [render_claim(r, by_claim.get(r.claim.id, ())) for r in results]
     return "\n".join(head) + "\n\n" + "\n".join(body)
 
