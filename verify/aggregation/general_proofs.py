@@ -522,9 +522,9 @@ def softargmax_gradient_steps() -> tuple[Step, ...]:
     return (
         Step(sp.Derivative(LSE, sig[j]), sp.Sum(lam_nz * sp.exp(lam_nz * sig[i]) * sp.KroneckerDelta(i, j), (i, 1, K))
              / (lam_nz * Z), why="chain rule through log and the sum; ∂σ_i/∂σ_j = δ_ij",
-             check=derivative_check(sig[j], sizes)),
+             check=derivative_check(sig[j], sizes), where=(j >= 1) & (j <= K)),
         Step(None, SOFTARGMAX_j, why="the delta keeps the term i = j (1 ≤ j ≤ K); λ/λ = 1",
-             check=delta_sum_check(j, 1, K, sizes)),
+             check=delta_sum_check(j, 1, K, sizes), where=(j >= 1) & (j <= K)),
     )
 
 

@@ -187,7 +187,8 @@ class Step:
     (step verified), ``False`` (step is false) or ``None`` (could not decide); it may also return
     ``(bool|None, str)`` with an explanation.  It must decide the step *from its arguments*: the engine
     cross-checks every accepted custom step numerically and rejects it where the sides differ.
-    ``why`` is the justification rendered beside the step.
+    ``why`` is the justification rendered beside the step.  ``where`` is a SymPy condition under which
+    the step is claimed (``(1 <= j) & (j <= K)``): sampled cross-checks only use points satisfying it.
 
     In a derivation bound to a statement (:func:`verify.core.symbolic.prove`) the first step starts at
     the statement's left side; a step with an explicit ``lhs`` inside the chain must restate the current
@@ -201,6 +202,7 @@ class Step:
     why: str = ""
     check: Callable[[Any, Any], Any] | None = None
     lemma: bool = False
+    where: Any = None
 
     def __post_init__(self) -> None:
         if self.relation not in ("==", "<=", "<", ">=", ">"):

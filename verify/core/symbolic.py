@@ -46,7 +46,10 @@ def is_zero(expr: Any) -> bool | None:
         return None
     expr = sympy.sympify(expr)
     for simp in _SIMPLIFIERS:
-        e = simp(expr)
+        try:
+            e = simp(expr)
+        except Exception:  # noqa: BLE001 - a simplifier that fails on an expression decides nothing
+            continue
         if e == 0:
             return True
         if e.is_zero is False and e.is_number:
@@ -92,10 +95,12 @@ def random_point(exprs: Sequence[Any], rng: random.Random, fixed: dict | None = 
     env: dict = dict(fixed or {})
     exprs = [sympy.sympify(e) for e in exprs]
     syms: set = set()
+    labels: set = set()
     for e in exprs:
         syms |= set(e.free_symbols)
+        labels |= {b.label for b in e.atoms(sympy.IndexedBase)}
     for s in sorted(syms, key=lambda s: (not getattr(s, "is_integer", False), str(s))):
-        if s in env or isinstance(s, (sympy.Indexed,)):
+        if s in env or s in labels or isinstance(s, (sympy.Indexed, sympy.IndexedBase)):
             continue
         if isinstance(s, VectorSymbol):
             lo, hi = s.size
@@ -127,7 +132,7 @@ def random_point(exprs: Sequence[Any], rng: random.Random, fixed: dict | None = 
 
 
 def probe(lhs: Any, rhs: Any, rel: str = "==", trials: int = 40, dps: int = 50, seed: int = 0,
-          fixed: dict | None = None) -> dict | None:
+          fixed: dict | None = None, where: Any = None) -> dict | None:
     """Look for a point (respecting the symbols' assumptions) where ``lhs <rel> rhs`` fails.
 
     Both sides are evaluated by :func:`verify.core.evaluate.evaluate` (quantities by their own mpmath
@@ -141,7 +146,9 @@ def probe(lhs: Any, rhs: Any, rel: str = "==", trials: int = 40, dps: int = 50, 
         tol = mpmath.mpf(10) ** (-(dps // 2))
         for _ in range(trials):
             try:
-                point = random_point([lhs, rhs], rng, fixed)
+                point = random_point([lhs, rhs] + ([where] if where is not None else []), rng, fixed)
+                if where is not None and not evaluate(where, point):
+                    continue
                 a, b = evaluate(lhs, point), evaluate(rhs, point)
             except (CannotEvaluate, ZeroDivisionError, ValueError, OverflowError, TypeError):
                 continue
@@ -208,12 +215,12 @@ def check_step(step: Step, lhs: Any) -> tuple[bool | None, str]:
         res = step.check(lhs, rhs)
         ok, why = (res[0], res[1]) if isinstance(res, tuple) else (res, "custom check")
         if ok is True:
-            cex = _cross_check(lhs, rhs, step.relation)
+            cex = _cross_check(lhs, rhs, step.relation, step.where)
             if cex:
                 return False, (f"the custom check accepted the step, but the sides differ at {cex['point']}: "
                                f"{cex['lhs']} vs {cex['rhs']}")
         return ok, why
-    ok, why = _default_check(lhs, rhs, step.relation)
+    ok, why = _default_check(lhs, rhs, step.relation, step.where)
     if ok is None:
         from .statement import Quantity, unfold
 
@@ -221,30 +228,30 @@ def check_step(step: Step, lhs: Any) -> tuple[bool | None, str]:
         if L.atoms(Quantity) or R.atoms(Quantity):
             uL, uR = unfold(L), unfold(R)
             if (uL, uR) != (L, R):
-                ok2, why2 = _default_check(uL, uR, step.relation)
+                ok2, why2 = _default_check(uL, uR, step.relation, step.where)
                 if ok2 is not None:
                     return ok2, "by definition: " + why2
     return ok, why
 
 
-def _cross_check(lhs: Any, rhs: Any, rel: str) -> dict | None:
+def _cross_check(lhs: Any, rhs: Any, rel: str, where: Any = None) -> dict | None:
     """A sampled counterexample to ``lhs <rel> rhs`` (matrices and expectations are skipped)."""
     try:
         if _is_matrix(lhs) or _is_matrix(rhs):
             return None
-        return probe(lhs, rhs, rel, trials=12, seed=1)
+        return probe(lhs, rhs, rel, trials=12, seed=1, where=where)
     except Exception:  # noqa: BLE001 - a cross-check that cannot run leaves the custom check's answer
         return None
 
 
-def _default_check(lhs: Any, rhs: Any, relation: str) -> tuple[bool | None, str]:
+def _default_check(lhs: Any, rhs: Any, relation: str, where: Any = None) -> tuple[bool | None, str]:
     if relation == "==":
         z = is_zero(lhs - rhs) if not _is_matrix(lhs) else is_zero(sympy.expand(lhs - rhs))
         if z is True:
             return True, "difference simplifies to 0"
         if _is_matrix(lhs):
             return (False if z is False else None), "matrix difference not shown to vanish"
-        cex = probe(lhs, rhs, "==")
+        cex = probe(lhs, rhs, "==", where=where)
         if cex:
             return False, f"sides differ at {cex['point']}: {cex['lhs']} vs {cex['rhs']}"
         return None, "SymPy could not simplify the difference to 0 (no counterexample found by sampling)"
@@ -255,7 +262,7 @@ def _default_check(lhs: Any, rhs: Any, relation: str) -> tuple[bool | None, str]
         return True, "sign of lhs - rhs follows from the assumptions"
     if known is False:
         return False, "SymPy proves the opposite sign"
-    cex = probe(lhs, rhs, relation)
+    cex = probe(lhs, rhs, relation, where=where)
     if cex:
         return False, f"fails at {cex['point']}: {cex['lhs']} vs {cex['rhs']}"
     return None, "SymPy could not establish the sign of lhs - rhs (no counterexample found by sampling)"
