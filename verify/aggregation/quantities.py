@@ -152,9 +152,9 @@ gmean = quantity("gmean", lambda m: mpmath.exp(mpmath.fsum(mpmath.log(x) for x i
                  explicit=lambda m: sympy.Mul(*_vals(m)) ** sympy.Rational(1, len(_vals(m))))
 
 #: the standard symbols of the Ex 2 statements
-m = VectorSymbol("m", real=True)
-mpos = VectorSymbol("m", positive=True)
-sigma = VectorSymbol("sigma", real=True)
+m = VectorSymbol("m", size_symbol=n_, real=True)
+mpos = VectorSymbol("m", size_symbol=n_, positive=True)
+sigma = VectorSymbol("sigma", size_symbol=n_, real=True)
 lam = sympy.Symbol("lambda", real=True)
 q = sympy.Symbol("q", real=True)
 eta = sympy.Symbol("eta", real=True)

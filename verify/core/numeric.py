@@ -275,10 +275,38 @@ def _parts(prop: Any) -> tuple:
 
 
 def _instances_for(prop: Any, instances: Sequence[dict]) -> list[dict]:
-    """The instances the proposition speaks about: all of them, or those satisfying its condition."""
+    """The instances the proposition speaks about: those in the domain of its symbols (their SymPy
+    assumptions: positive, nonnegative, integer ...) that satisfy its condition (if any)."""
     from .statement import satisfies
 
-    return [inst for inst in instances if satisfies(prop.condition, inst)]
+    syms = prop.statement.free_symbols() if hasattr(prop.statement, "free_symbols") else set()
+    return [inst for inst in instances if in_domain(inst, syms) and satisfies(prop.condition, inst)]
+
+
+def in_domain(instance: dict, symbols: Any) -> bool:
+    """Whether an instance's values respect the assumptions of the statement's symbols."""
+    from .statement import VectorSymbol, _to_sympy
+
+    for sym in symbols:
+        if sym not in instance:
+            continue
+        val = instance[sym]
+        if isinstance(sym, VectorSymbol):
+            checks = [(_to_sympy(v), sym.element) for v in (val if isinstance(val, (tuple, list)) else (val,))]
+        elif isinstance(sym, __import__("sympy").Symbol):
+            if isinstance(val, (tuple, list)):
+                continue
+            checks = [(_to_sympy(val), {k: getattr(sym, f"is_{k}") for k in
+                                        ("positive", "nonnegative", "negative", "integer") if getattr(sym, f"is_{k}")})]
+        else:
+            continue
+        for v, req in checks:
+            if not getattr(v, "is_number", False):
+                continue
+            for key, want in req.items():
+                if want and key in ("positive", "nonnegative", "negative", "integer") and getattr(v, f"is_{key}") is False:
+                    return False
+    return True
 
 
 def _rel_gap_value(a: Any, b: Any, rel: str) -> Any:

@@ -52,11 +52,15 @@ class Quantity(sympy.Function):
     latex_template: str = ""
     text_template: str = ""
 
-    def _latex(self, printer: Any, *args: Any, **kwargs: Any) -> str:
+    def _latex(self, printer: Any, *args: Any, exp: Any = None, **kwargs: Any) -> str:
         parts = [printer._print(a) for a in self.args]
         if self.latex_template:
-            return self.latex_template.format(*parts)
-        return rf"\operatorname{{{type(self).__name__}}}\left({', '.join(parts)}\right)"
+            body = self.latex_template.format(*parts)
+        else:
+            body = rf"\operatorname{{{type(self).__name__}}}\left({', '.join(parts)}\right)"
+        if exp is not None:  # a power of the quantity: SymPy passes the exponent to the base's printer
+            return rf"\left({body}\right)^{{{exp}}}"
+        return body
 
     def _sympystr(self, printer: Any) -> str:
         parts = [printer._print(a) for a in self.args]
@@ -108,17 +112,25 @@ class VectorSymbol(sympy.Symbol):
     ``nonnegative`` ...) are stored in ``element``.
     """
 
-    def __new__(cls, name: str, size: tuple[int, int] = (1, 5), **element: bool):
+    def __new__(cls, name: str, size: tuple[int, int] = (1, 5), size_symbol: Any = None, **element: bool):
         obj = sympy.Symbol.__xnew__(cls, name)  # uncached: the element assumptions are part of identity
         obj._size = tuple(size)
         obj._element = dict(element)
+        obj._size_symbol = size_symbol
         return obj
+
+    @property
+    def size_symbol(self) -> Any:
+        """The symbol that stands for the length in the quantities' general-n definitions (``n``): a probe
+        that samples this vector binds it to the length, and an indexed base of the same name to the
+        entries (1-based), so a definition and the quantity it unfolds agree at every sampled point."""
+        return getattr(self, "_size_symbol", None)
 
     def _hashable_content(self) -> tuple:
         return super()._hashable_content() + (tuple(sorted(self.element.items())), self.size)
 
     def __getnewargs_ex__(self) -> tuple:
-        return ((self.name, self.size), dict(self.element))
+        return ((self.name, self.size, self.size_symbol), dict(self.element))
 
     @property
     def size(self) -> tuple[int, int]:
@@ -284,20 +296,24 @@ class Lim(Statement):
 
     def latex(self) -> str:
         side = "" if self.dir == "+-" or self.point in (sympy.oo, -sympy.oo) else f"^{{{self.dir}}}"
+        value = sympy.latex(self.value, order="lex") if self.value is not None else r"\text{exists (finite)}"
+        eq = "=" if self.value is not None else r"\ "
         return (rf"\lim_{{{sympy.latex(self.var)} \to {sympy.latex(self.point)}{side}}} "
-                rf"{sympy.latex(self.expr, order='lex')} = {sympy.latex(self.value, order='lex')}")
+                rf"{sympy.latex(self.expr, order='lex')} {eq} {value}")
 
     def text(self) -> str:
         side = "" if self.dir == "+-" or self.point in (sympy.oo, -sympy.oo) else self.dir
-        return (f"lim_({self.var} -> {sympy.sstr(self.point)}{side}) {sympy.sstr(self.expr, order='lex')} "
-                f"= {sympy.sstr(self.value, order='lex')}")
+        value = f"= {sympy.sstr(self.value, order='lex')}" if self.value is not None else "exists (finite)"
+        return f"lim_({self.var} -> {sympy.sstr(self.point)}{side}) {sympy.sstr(self.expr, order='lex')} {value}"
 
     def free_symbols(self) -> set:
-        return (set(self.expr.free_symbols) - {self.var}) | set(self.value.free_symbols)
+        value = set(self.value.free_symbols) if self.value is not None else set()
+        return (set(self.expr.free_symbols) - {self.var}) | value
 
     def subs(self, instance: dict) -> "Lim":
         inst = {k: v for k, v in instance.items() if k != self.var}
-        return Lim(instantiate(self.expr, inst), self.var, self.point, instantiate(self.value, inst), self.dir)
+        value = instantiate(self.value, inst) if self.value is not None else None
+        return Lim(instantiate(self.expr, inst), self.var, self.point, value, self.dir)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Lim) and (self.expr, self.var, self.point, self.value, self.dir) == (

@@ -89,7 +89,10 @@ def _sample(sym: sympy.Symbol, rng: random.Random) -> Any:
 
 def random_point(exprs: Sequence[Any], rng: random.Random, fixed: dict | None = None) -> dict:
     """A random point for every free symbol, vector symbol, indexed base and matrix symbol of ``exprs``
-    (respecting their assumptions); integer symbols first, since matrix shapes and sum bounds use them."""
+    (respecting their assumptions).  Vector symbols come first: a vector's ``size_symbol`` (``n``) is bound
+    to its length and an indexed base of the same name to its entries (1-based), so a quantity and its
+    general-n definition agree at the point; then integer symbols, since matrix shapes and sum bounds use
+    them."""
     from .statement import VectorSymbol
 
     env: dict = dict(fixed or {})
@@ -99,17 +102,32 @@ def random_point(exprs: Sequence[Any], rng: random.Random, fixed: dict | None = 
     for e in exprs:
         syms |= set(e.free_symbols)
         labels |= {b.label for b in e.atoms(sympy.IndexedBase)}
-    for s in sorted(syms, key=lambda s: (not getattr(s, "is_integer", False), str(s))):
-        if s in env or s in labels or isinstance(s, (sympy.Indexed, sympy.IndexedBase)):
-            continue
-        if isinstance(s, VectorSymbol):
+    vectors = {}
+    for s in sorted((s for s in syms if isinstance(s, VectorSymbol)), key=str):
+        if s not in env:
             lo, hi = s.size
             env[s] = tuple(_sample_value(s.element, rng) for _ in range(rng.randint(lo, hi)))
-        elif isinstance(s, sympy.Symbol):
+        vectors[s.name] = env[s]
+        if s.size_symbol is not None and s.size_symbol not in env:
+            env[s.size_symbol] = len(env[s])
+    for s in sorted(syms, key=lambda s: (not getattr(s, "is_integer", False), str(s))):
+        if s in env or s in labels or isinstance(s, (sympy.Indexed, sympy.IndexedBase, VectorSymbol)):
+            continue
+        if isinstance(s, sympy.Symbol):
             env[s] = _sample(s, rng)
     for e in exprs:
         for base in sorted(e.atoms(sympy.IndexedBase), key=str):
             if base in env or base.label in env:
+                continue
+            if str(base.label) in vectors:
+                vec = vectors[str(base.label)]
+
+                def entry(*idx, _v=vec):
+                    if len(idx) != 1 or not 1 <= int(idx[0]) <= len(_v):
+                        raise ValueError("index outside the vector")
+                    return _v[int(idx[0]) - 1]
+
+                env[base.label] = entry
                 continue
             assumptions = _assumptions(base.label)
             cache: dict = {}

@@ -34,7 +34,7 @@ _UNICODE = {
     "⊥": r"\ensuremath{\perp}", "✓": "ok", "✗": "x", "’": "'", "‘": "`", "“": "``", "”": "''", "ä": r"\"a",
     "ö": r"\"o", "ü": r"\"u", "é": r"\'e", "ô": r"\^o", "∑": r"\ensuremath{\Sigma}", "≪": r"\ensuremath{\ll}",
     "≫": r"\ensuremath{\gg}", "∘": r"\ensuremath{\circ}", "⁻": r"\ensuremath{^{-}}", "¹": r"\ensuremath{^1}",
-    "ℝ": r"\ensuremath{\mathbb{R}}", "∇": r"\ensuremath{\nabla}", "κ": r"\ensuremath{\kappa}",
+    "ℝ": r"\ensuremath{\mathbb{R}}", "Π": r"\ensuremath{\Pi}", "∏": r"\ensuremath{\prod}", "∇": r"\ensuremath{\nabla}", "κ": r"\ensuremath{\kappa}",
     "θ": r"\ensuremath{\theta}", "ρ": r"\ensuremath{\rho}", "π": r"\ensuremath{\pi}", "α": r"\ensuremath{\alpha}",
     "β": r"\ensuremath{\beta}", "γ": r"\ensuremath{\gamma}", "δ": r"\ensuremath{\delta}", "τ": r"\ensuremath{\tau}",
     "ℓ": r"\ensuremath{\ell}", "⁺": r"\ensuremath{^{+}}", "₁": r"\ensuremath{_1}",
