@@ -1,12 +1,20 @@
-"""Claims and evidence about the numpy kernels (``agg.kernel.*``) and numpy cross-checks of the limit
-claims.  Present only once ``verify.aggregation.kernels``/``reference``/``accuracy`` exist.
+"""Evidence about the numpy kernels (``verify.aggregation.kernels``).
 
-* :func:`kernel_limit_evidence` — the kernel at a limit parameter (``t = ±inf``, ``0``, ``±1e300``;
-  ``q = ±inf``, ``0``, ``±1e300``) against the mathematical limit (max, min, mean, geometric mean)
-  computed in mpmath, per dtype, error in ULP (:func:`verify.core.numeric.ulp_error`).
-* ``agg.kernel.softmax_accuracy`` / ``agg.kernel.power_mean_accuracy`` — the accuracy sweep of
-  :func:`verify.aggregation.accuracy.sweep`: holds iff every well-conditioned value is within
-  :data:`ULP_BOUND`; ill-conditioned values are reported separately (their ``ulp/κ``).
+Statement-bound (use these):
+
+* :func:`softmax_limit_float_evidence` / :func:`power_mean_limit_float_evidence` — the kernel at parameters
+  APPROACHING the limit point of each ``Lim`` part of a claim's statement (and of each ``Rel`` part
+  ``K(m, p0, η) == rhs`` at a special parameter ``p0``), against the statement's limit value, per dtype, in
+  ULP; built on :func:`verify.core.numeric.float_ladder`.  Kind ``numpy`` (machine-dependent figures).
+  The ``agg.kernel.*`` accuracy claims themselves are in :mod:`verify.aggregation.claims.kernel`.
+
+Legacy (kept importable for ``verify.aggregation.claims.legacy`` until it is removed):
+
+* :func:`kernel_limit_evidence` / :func:`limit_cross_checks` / :func:`attach` — the kernel AT the limit
+  parameter (``t = ±inf``, ``0``; ``q = ±inf``, ``0``, ``1``) against max/min/mean/geometric mean.  These are
+  circular (the kernels special-case exactly these parameters and return those reductions) and not bound
+  to any statement: do not use them for ported claims.
+* :func:`kernel_claims` — the unported accuracy claims (LaTeX statements).
 """
 
 from __future__ import annotations
@@ -138,8 +146,8 @@ def power_mean_limit_float_evidence(instances: Sequence[dict], xs: Sequence[floa
         evidence=[..., power_mean_limit_float_evidence([{mpos: POS}, {mpos: SMALL}], label="float")]
 
     Everything else as :func:`softmax_limit_float_evidence` (``q`` is the limit variable; towards ``q -> 1``
-    the default ladder is ``1 ± (1e-4, 1e-8, 1e-12, 1e-15)`` then ``nextafter(1, ±inf)``; a ``Rel`` part ``P(m, 1, η) == rhs`` is
-    read as that limit).
+    the default ladder is ``1 ± (1e-4, 1e-8, 1e-12, 1e-15)`` then ``nextafter(1, ±inf)``; a ``Rel`` part
+    ``P(m, 1, η) == rhs`` is read as that limit).
     """
     return _limit_float_evidence("power_mean", instances, xs, label, dtypes, tol_ulp, about, budget, description)
 

@@ -85,6 +85,84 @@ def aggregation_matrices(n: int = 64, channels: int = 64, seed: int = 0) -> dict
     return out
 
 
+def aggregation_matrices_mp(n: int = 64, channels: int = 64, seed: int = 0) -> dict[str, np.ndarray]:
+    """The two aggregation outputs of :func:`aggregation_matrices` at generic parameters (``softmax λ=1``,
+    ``power q=3``), each entry computed in mpmath (30 digits) from the same float messages and rounded once
+    to float64: the same matrices to the last bit on every machine (no libm/SIMD ``exp``/``pow``)."""
+    import mpmath
+
+    rng = np.random.default_rng(seed)
+    X = np.abs(rng.normal(size=(n, channels)))
+    nbrs = _path_neighbourhoods(n)
+    S = np.empty((n, channels))
+    P = np.empty((n, channels))
+    with mpmath.workdps(30):
+        for v in range(n):
+            for c in range(channels):
+                m = [mpmath.mpf(float(x)) for x in X[nbrs[v], c]]
+                w = [mpmath.exp(x) for x in m]
+                S[v, c] = float(mpmath.fsum(a * b for a, b in zip(w, m)) / mpmath.fsum(w))
+                P[v, c] = float(mpmath.cbrt(mpmath.fsum(x ** 3 for x in m) / len(m)))
+    return {"softmax λ=1": S, "power q=3": P}
+
+
+def pattern_measures_mp(A) -> tuple:
+    """:func:`diagonal_pattern`'s three measures (diag ratio, decay, oscillations) in mpmath at the working
+    precision, from the exact entries of ``A`` (an mpmath matrix or an array of floats): deterministic."""
+    import mpmath
+
+    if isinstance(A, mpmath.matrix):
+        n = A.rows
+        a = [[A[i, j] for j in range(A.cols)] for i in range(n)]
+    else:
+        A = np.asarray(A, dtype=float)
+        n = A.shape[0]
+        a = [[mpmath.mpf(float(x)) for x in row] for row in A]
+    if n < 16 or any(len(r) != n for r in a):
+        raise ValueError("the pattern measures need a square matrix of size >= 16")
+    diag = mpmath.fsum(a[i][i] for i in range(n)) / n
+    off = mpmath.fsum(abs(a[i][j]) for i in range(n) for j in range(n) if i != j) / (n * n - n)
+    ratio = diag / off
+    profile = [mpmath.fsum(a[i][i + k] for i in range(n - k)) / (n - k) for k in range(n)]
+    near_ks = range(1, max(2, n // 8) + 1)
+    far_ks = range(n // 2, 3 * n // 4)
+    near = mpmath.fsum(abs(profile[k]) for k in near_ks) / len(near_ks)
+    far = mpmath.fsum(abs(profile[k]) for k in far_ks) / len(far_ks)
+    decay = near / far
+    seg = profile[1: n // 2 + 1]
+    V = mpmath.matrix([[mpmath.mpf(k) ** 2, k, 1] for k in range(len(seg))])
+    y = mpmath.matrix(seg)
+    coef = mpmath.lu_solve(V.T * V, V.T * y)
+    resid = [seg[k] - (coef[0] * k * k + coef[1] * k + coef[2]) for k in range(len(seg))]
+    tol = mpmath.mpf(10) ** -9 * max(mpmath.mpf(1), max(abs(x) for x in seg))
+    signs = [1 if r > 0 else -1 for r in resid if abs(r) > tol]
+    osc = sum(1 for s0, s1 in zip(signs, signs[1:]) if s0 != s1)
+    return ratio, decay, mpmath.mpf(osc)
+
+
+def pattern_measures_arb(A) -> tuple:
+    """The diag ratio and the decay of :func:`pattern_measures_mp` as arb balls (``A`` an ``arb_mat`` of the
+    exact entries): enclosures, for certified verdicts."""
+    import flint
+
+    n = A.nrows()
+
+    def total(xs):
+        out = flint.arb(0)
+        for x in xs:
+            out += x
+        return out
+
+    diag = total(A[i, i] for i in range(n)) / n
+    off = total(abs(A[i, j]) for i in range(n) for j in range(n) if i != j) / (n * n - n)
+    profile = [total(A[i, i + k] for i in range(n - k)) / (n - k) for k in range(n)]
+    near_ks = range(1, max(2, n // 8) + 1)
+    far_ks = range(n // 2, 3 * n // 4)
+    near = total(abs(profile[k]) for k in near_ks) / len(near_ks)
+    far = total(abs(profile[k]) for k in far_ks) / len(far_ks)
+    return diag / off, near / far
+
+
 def seed_score_matrices(seed: int = 0) -> dict[str, np.ndarray]:
     """The seed's Ex 1c matrices (``E = get_E(64, 256)``, ``X ~ N(0, std(E))`` with a fixed seed)."""
     E = seed_get_E(64, 256)
