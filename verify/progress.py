@@ -11,7 +11,7 @@ def console(stderr: bool = False):
 
     stream = sys.stderr if stderr else sys.stdout
     width = None if stream.isatty() else 160
-    return Console(file=stream, width=width, highlight=False, soft_wrap=False)
+    return Console(file=stream, width=width, highlight=False, soft_wrap=False, emoji=False)
 
 
 def run_with_progress(claims, jobs: int, show: bool, mutants: bool = False):

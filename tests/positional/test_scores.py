@@ -66,11 +66,11 @@ def test_heatmap_criterion_rejects_a_flat_matrix():
 def test_piecewise_split_check_rejects_a_wrong_split():
     import sympy as sp
 
-    from verify.positional.claims.legacy import _piecewise_split_check, cat_steps, eI, k, p, xI
-    from verify.positional.claims.legacy import i as ii
-    from verify.positional.claims.legacy import j as jj
+    from verify.positional.claims.score import _piecewise_split_check, cat_steps, eI, k, p, xI
+    from verify.positional.claims.score import i as ii
+    from verify.positional.claims.score import j as jj
 
-    lhs, rhs = cat_steps[1].lhs, cat_steps[1].rhs
+    lhs, rhs = cat_steps[0].lhs, cat_steps[0].rhs  # the split at k = p
     assert _piecewise_split_check(lhs, rhs)[0] is True
     swapped = sp.Sum(eI[k - p, ii] * eI[k - p, jj], (k, 1, p)) + sp.Sum(xI[k, ii] * xI[k, jj], (k, p + 1, 2 * p))
     assert _piecewise_split_check(lhs, swapped)[0] is not True

@@ -89,7 +89,7 @@ def _arb_lse(s: tuple, lam: Any) -> Any:
 
 
 def _arb_sam(s: tuple, lam: Any, i: Any) -> Any:
-    k = int(i.unique_fmpz()[1]) if hasattr(i, "unique_fmpz") else int(i)
+    k = int(i.unique_fmpz()) if hasattr(i, "unique_fmpz") else int(i)
     e = [(lam * x).exp() for x in s]
     return e[k - 1] / _arb_sum(e)
 

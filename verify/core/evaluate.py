@@ -105,8 +105,9 @@ def to_backend(value: Any, backend: str) -> Any:
     if isinstance(value, mpmath.mpf):
         if not mpmath.isfinite(value):
             raise CannotEvaluate("an infinite value has no arb enclosure here")
-        man, exp = value.man_exp
-        return flint.arb(int(man)) * flint.arb(2) ** int(exp)
+        sign, man, exp, _ = value._mpf_  # exact: (-1)^sign * man * 2^exp
+        out = flint.arb(int(man)) * flint.arb(2) ** int(exp)
+        return -out if sign else out
     if isinstance(value, flint.arb):
         return value
     raise CannotEvaluate(f"cannot convert {value!r} to arb")

@@ -196,7 +196,14 @@ class MutantResult:
 
     @property
     def killed(self) -> bool:
-        """The evidence decided the mutant as expected (differently from the original)."""
+        """The evidence decided the mutant as expected (differently from the original).
+
+        A false mutant (expected ``refuted``) is also killed when the verdict is ``inconsistent``: some
+        evidence refuted it definitely, while evidence about one part or some instances found nothing
+        wrong there.  A true mutant (expected ``holds``) must hold: no evidence may refute it.
+        """
+        if self.expected == "refuted" and self.verdict == "inconsistent":
+            return any(r.status == "refuted" for r in self.records)
         return self.verdict == self.expected
 
     @property

@@ -102,6 +102,9 @@ def random_point(exprs: Sequence[Any], rng: random.Random, fixed: dict | None = 
     for e in exprs:
         syms |= set(e.free_symbols)
         labels |= {b.label for b in e.atoms(sympy.IndexedBase)}
+        for ms in e.atoms(sympy.MatrixSymbol):  # matrix sizes are symbols too (p, n): sample them
+            for d in ms.shape:
+                syms |= set(sympy.sympify(d).free_symbols)
     vectors = {}
     for s in sorted((s for s in syms if isinstance(s, VectorSymbol)), key=str):
         if s not in env:
@@ -238,18 +241,16 @@ def check_step(step: Step, lhs: Any) -> tuple[bool | None, str]:
                 return False, (f"the custom check accepted the step, but the sides differ at {cex['point']}: "
                                f"{cex['lhs']} vs {cex['rhs']}")
         return ok, why
-    ok, why = _default_check(lhs, rhs, step.relation, step.where)
-    if ok is None:
-        from .statement import Quantity, unfold
+    from .statement import Quantity, unfold
 
-        L, R = sympy.sympify(lhs), sympy.sympify(rhs)
-        if L.atoms(Quantity) or R.atoms(Quantity):
-            uL, uR = unfold(L), unfold(R)
-            if (uL, uR) != (L, R):
-                ok2, why2 = _default_check(uL, uR, step.relation, step.where)
-                if ok2 is not None:
-                    return ok2, "by definition: " + why2
-    return ok, why
+    L, R = sympy.sympify(lhs), sympy.sympify(rhs)
+    if not _is_matrix(L) and (L.atoms(Quantity) or R.atoms(Quantity)):
+        uL, uR = unfold(L), unfold(R)
+        if (uL, uR) != (L, R):  # quantities with a definition: decide on the definitions first
+            ok, why = _default_check(uL, uR, step.relation, step.where)
+            if ok is not None:
+                return ok, "by definition: " + why
+    return _default_check(lhs, rhs, step.relation, step.where)
 
 
 def _cross_check(lhs: Any, rhs: Any, rel: str, where: Any = None) -> dict | None:

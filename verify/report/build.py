@@ -21,7 +21,7 @@ PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
 \usepackage{lmodern}
 \usepackage[margin=2.2cm]{geometry}
 \usepackage{amsmath,amssymb,mathtools}
-\usepackage{booktabs,longtable,tabularx}
+\usepackage{booktabs,longtable,tabularx,array}
 \usepackage{graphicx}
 \usepackage[hidelinks]{hyperref}
 \allowdisplaybreaks

@@ -113,6 +113,11 @@ def _math_or_text(s: str) -> str:
     return tex(s) if "$" in s else f"${tex(s)}$"
 
 
+def breakable_id(claim_id: str) -> str:
+    """A claim id for ``\\texttt`` that may break after its dots and underscores."""
+    return escape(claim_id).replace(".", r".\allowbreak{}").replace(r"\_", r"\_\allowbreak{}")
+
+
 def claim_label(claim_id: str) -> str:
     return f"claim:{claim_id}"
 
@@ -232,11 +237,12 @@ def render_summary(results: Iterable[ClaimResult], mutants: Sequence[MutantResul
         mark = "" if r.ok else r" \textbf{!}"
         k = killed.get(r.claim.id, [])
         depth = {"general": "general", "fixed-size": "fixed size", "numeric": "numeric"}.get(r.claim.depth, "")
-        rows.append(rf"  \hyperref[{claim_label(r.claim.id)}]{{\texttt{{{escape(r.claim.id)}}}}} & "
+        rows.append(rf"  \hyperref[{claim_label(r.claim.id)}]{{\texttt{{{breakable_id(r.claim.id)}}}}} & "
                     rf"{escape(r.claim.source)} & {escape(r.claim.recorded)} & {escape(r.verdict)}{mark} & "
                     rf"{escape(depth)} & {sum(k)}/{len(k)} \\")
-    return ("{\\small\\begin{longtable}{@{}p{0.38\\linewidth} p{0.2\\linewidth} l l l l@{}}\n\\toprule\n"
-            "claim & source & recorded & computed & depth & mutants killed \\\\\n\\midrule\n\\endhead\n"
+    return ("{\\footnotesize\\begin{longtable}{@{}>{\\raggedright}p{0.33\\linewidth} >{\\raggedright}p{0.2\\linewidth} "
+            "l l l l@{}}\n\\toprule\n"
+            "claim & source & recorded & computed & depth & mutants \\\\\n\\midrule\n\\endhead\n"
             + "\n".join(rows) + "\n\\bottomrule\n\\end{longtable}}")
 
 
