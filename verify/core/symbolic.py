@@ -360,16 +360,16 @@ def _sides(statement: Any) -> tuple[Any, Any, str]:
     raise TypeError(f"a derivation proves a Rel or a Lim, not {type(statement).__name__}")
 
 
-def prove(statement: Any, steps: Sequence[Any]) -> Outcome:
+def prove(statement: Any, steps: Sequence[Any], where: Any = None) -> Outcome:
     """Check that ``steps`` prove ``statement`` (a :class:`~verify.core.statement.Rel` or
     :class:`~verify.core.statement.Lim`): the chain starts at the statement's left side (for a limit,
     ``Limit(expr, var, point)``), every step is verified, a restated left side is checked to equal the
     current expression, the last right side is the statement's right side (checked when not identical),
     and the composed relation implies the statement's.  Lemma steps are checked on their own.
 
-    When the chain does not prove the statement, the statement itself is probed at sampled points:
-    ``refuted`` only with a point where it fails; otherwise ``undecided`` (a failed proof is not a
-    disproof).
+    When the chain does not prove the statement, the statement itself is probed at sampled points
+    (satisfying ``where``, the condition of a ``holds_if`` claim, when given): ``refuted`` only with a point
+    where it fails; otherwise ``undecided`` (a failed proof is not a disproof).
     """
     from .statement import Lim
 
@@ -425,10 +425,10 @@ def prove(statement: Any, steps: Sequence[Any]) -> Outcome:
                        + (f" (+{sum(1 for s in steps if getattr(s, 'lemma', False))} lemmas)"
                           if any(getattr(s, "lemma", False) for s in steps) else ""),
                        detail, data={"steps": chain_steps})
-    return _disprove_or_undecided(statement, problem, detail)
+    return _disprove_or_undecided(statement, problem, detail, where)
 
 
-def _disprove_or_undecided(statement: Any, problem: str, detail: str) -> Outcome:
+def _disprove_or_undecided(statement: Any, problem: str, detail: str, where: Any = None) -> Outcome:
     from .numeric import limit_probe
     from .statement import Lim
 
@@ -438,7 +438,7 @@ def _disprove_or_undecided(statement: Any, problem: str, detail: str) -> Outcome
             return Outcome("refuted", f"{problem}; the limit differs at {cex['point']}: {cex['value']}",
                            detail + f"\nlimit probe: {cex}", data={"counterexample": cex})
     else:
-        cex = probe(statement.lhs, statement.rhs, statement.rel)
+        cex = probe(statement.lhs, statement.rhs, statement.rel, where=where)
         if cex:
             return Outcome("refuted", f"{problem}; the statement fails at {cex['point']}: "
                                       f"{cex['lhs']} vs {cex['rhs']}",
@@ -515,7 +515,7 @@ def derivation_evidence(steps: Sequence[Any], label: str = "", about: str = "sta
         parts = stmt.parts()
         if part is None and len(parts) > 1:
             return Outcome("undecided", "the statement has several parts: say which part the chain proves")
-        return prove(parts[part or 0], steps)
+        return prove(parts[part or 0], steps, where=prop.condition)
 
     return Evidence("symbolic", run, label=label, about=about, budget=budget,
                     description=description or "derivation from the left side to the right side, each step "
