@@ -177,11 +177,148 @@ def test_diagonal_pattern_detects_ex1c_and_not_ex2():
         diagonal_pattern(np.ones((20, 10)))
 
 
-def test_root_at_least_one_needs_the_right_side():
+def test_pm_step_checks_need_the_right_sides():
+    """The agg.pm step checks decide from the step's own two sides (a wrong side is never accepted)."""
     import sympy as sp
 
-    from verify.aggregation.claims.legacy import _root_at_least_one, n_sym, q
+    from verify.aggregation.claims.pm import N_, _S, _sum, below_max, equal_check, max_term, monotone_image, qpos
+    from verify.aggregation.quantities import mpos, vmax
 
-    assert _root_at_least_one(sp.Integer(1), n_sym ** (1 / q))[0] is True
-    assert _root_at_least_one(sp.Integer(1), n_sym ** (-1 / q))[0] is not True  # <= 1, not >= 1
-    assert _root_at_least_one(sp.Integer(2), n_sym ** (1 / q))[0] is not True
+    one = sp.Integer(1)
+    assert max_term(one, _S(qpos))[0] is True  # the maximiser's term (max/max)^q = 1 is a term of S
+    assert max_term(sp.Integer(2), _S(qpos))[0] is not True
+    assert below_max(_S(qpos), _sum(1))[0] is True  # (m_u/max)^q <= 1 term-wise
+    assert below_max(_sum(1), _S(qpos))[0] is not True  # reversed
+    at = lambda x: vmax(mpos) * (x / N_) ** (1 / qpos)  # noqa: E731
+    check = monotone_image(at, one, _S(qpos), max_term, "F")
+    assert check(at(one), at(_S(qpos)))[0] is True
+    assert check(at(_S(qpos)), at(one))[0] is not True  # the sides swapped
+    assert check(2 * at(one), at(_S(qpos)))[0] is not True  # a left side that is not F(lo)
+    assert equal_check(N_ ** (-1 / qpos) * vmax(mpos), at(one))[0] is True
+    assert equal_check(N_ ** (1 / qpos) * vmax(mpos), at(one))[0] is not True
+
+
+def test_pm_squeeze_reads_the_statement_and_its_bounds():
+    """The squeeze of agg.pm.limit_max proves the statement, and neither a changed squeezed expression
+    (S^q for S^(1/q)), a changed limit value nor a false bound passes (the defects of the legacy squeeze_check)."""
+    import dataclasses
+
+    import sympy as sp
+
+    from verify.aggregation.claims.pm import LIMIT_MAX, LIMIT_MAX_STEPS, _LOW_INF
+    from verify.aggregation.quantities import P, card, eta, mpos, vmin
+    from verify.core.statement import Lim
+    from verify.core.symbolic import prove
+
+    st = LIMIT_MAX.statement
+    assert prove(st, LIMIT_MAX_STEPS).finding == "holds"
+    inverted = Lim(P(mpos, 1 / st.var, eta), st.var, sp.oo, st.value)
+    assert prove(inverted, LIMIT_MAX_STEPS).finding != "holds"
+    assert prove(Lim(st.expr, st.var, sp.oo, card(mpos) ** eta * vmin(mpos)), LIMIT_MAX_STEPS).finding != "holds"
+    false_upper = dataclasses.replace(LIMIT_MAX_STEPS[0], upper=_LOW_INF)
+    assert prove(st, [false_upper]).finding != "holds"
+
+
+# ---------------------------------------------------------------- agg.softmax / agg.lse helpers (claims/softmax.py, lse.py)
+
+
+def test_tie_structure_quantities_mp_and_arb():
+    import flint
+
+    from verify.aggregation.claims.lse import odist
+    from verify.aggregation.claims.softmax import Delta, dist, kmax
+    from verify.aggregation.quantities import m
+    from verify.core.evaluate import CannotEvaluate, evaluate
+
+    inst = {m: ("2", "2", "1.5", "0.25")}
+    with mpmath.workdps(50):
+        assert evaluate(kmax(m), inst) == 2
+        assert evaluate(Delta(m), inst) == mpf("0.5")
+        assert evaluate(dist(m, 2), inst) == mpf("1.75")
+        assert evaluate(odist(m, 1), inst) == 0 and evaluate(odist(m, 3), inst) == mpf("1.75")
+        with pytest.raises(CannotEvaluate):
+            evaluate(dist(m, 3), inst)  # only n − k = 2 messages below the max
+        with pytest.raises(CannotEvaluate):
+            evaluate(Delta(m), {m: ("1", "1")})  # Δ undefined: all equal
+    assert evaluate(kmax(m), inst, "arb") == flint.arb(2)
+    assert evaluate(Delta(m), inst, "arb").contains(flint.arb("0.5"))
+
+
+def test_split_check_accepts_the_partition_and_rejects_a_changed_side():
+    from verify.aggregation.claims.softmax import _G, _gap, lam_p, split_check
+
+    ok, why = split_check("k")(_G, _gap(lam_p))
+    assert ok is True, why
+    assert split_check("k")(_G, 2 * _gap(lam_p))[0] is not True
+    assert split_check("k")(sp.Integer(1), sp.Integer(1))[0] is None  # nothing to split
+
+
+def test_termwise_and_sign_checks():
+    from verify.aggregation.claims.softmax import _D, _J, _N, Delta, _k, _s, _x, dist, lam_p, m, sign_check, \
+        termwise_check, u_
+
+    lhs = _N(lam_p) / _k
+    rhs = sp.Sum(dist(m, u_) * sp.exp(-lam_p * Delta(m)), (u_, 1, _J)) / _k
+    check = termwise_check({_x: Delta(m) + _s}, _s)
+    assert check(lhs, rhs)[0] is True
+    assert check(rhs, lhs)[0] is not True  # reversed: false
+    assert termwise_check({_x: _D - _s}, _s)(rhs, sp.Sum(_D * sp.exp(-lam_p * Delta(m)), (u_, 1, _J)) / _k)[0]
+    assert sign_check(sp.Integer(0), lhs)[0] is True
+    assert sign_check(lhs, sp.Integer(0))[0] is not True
+
+
+def test_condition_covered_by_the_parametrisation():
+    from verify.aggregation.claims.softmax import Delta, condition_covered, lam_p, m
+
+    s = sp.Symbol("s", positive=True)
+    sub = {lam_p: s / Delta(m)}
+    assert condition_covered(lam_p * Delta(m) >= 1, sub, s, 1)[0] is True
+    assert condition_covered(lam_p * Delta(m) >= 2, sub, s, 1)[0] is True
+    assert condition_covered(lam_p * Delta(m) >= sp.Rational(1, 10), sub, s, 1)[0] is False
+    assert condition_covered(None, sub, s, 1)[0] is False
+
+
+def test_tie_pattern_limits_read_the_statement():
+    from verify.aggregation.claims.softmax import S, card, eta, lam_p, m, tie_pattern_limits, vmax, vmin
+    from verify.core.claim import Prop
+    from verify.core.statement import Lim
+
+    ev = tie_pattern_limits(sizes=(1, 2, 3))
+    good = Lim(S(m, lam_p, eta), lam_p, sp.oo, card(m) ** eta * vmax(m))
+    bad = Lim(S(m, lam_p, eta), lam_p, sp.oo, card(m) ** eta * vmin(m))
+    assert ev.run(Prop(good)).finding == "holds"
+    out = ev.run(Prop(bad))
+    assert out.finding == "refuted" and "ties" in out.figure
+
+
+def test_every_part_needs_every_piece():
+    from verify.aggregation.claims.softmax import every_part
+    from verify.core.claim import Evidence, Outcome, Prop
+
+    def piece(finding):
+        return Evidence("symbolic", lambda prop, f=finding: Outcome(f, f), label=finding)
+
+    assert every_part([piece("holds"), piece("holds")]).run(Prop(None)).finding == "holds"
+    assert every_part([piece("holds"), piece("undecided")]).run(Prop(None)).finding == "undecided"
+    assert every_part([piece("holds"), piece("refuted")]).run(Prop(None)).finding == "refuted"
+
+
+def test_ratio_ladder_refutes_a_bound_below_the_gap():
+    from verify.aggregation.claims.inputs import TWO_LEVEL
+    from verify.aggregation.claims.softmax import _B_TIGHT, _COND, _G, Delta, eta, lam_p, m, ratio_ladder
+    from verify.core.claim import Prop
+    from verify.core.statement import All, Rel
+
+    ev = ratio_ladder([{m: TWO_LEVEL, eta: 0}], lam_p, Delta(m), (1, 10, 100), part=1, about="condition")
+    assert ev.run(Prop(All(Rel(0, _G, "<="), Rel(_G, _B_TIGHT, "<=")), _COND)).finding == "holds"
+    half = All(Rel(0, _G, "<="), Rel(_G, _B_TIGHT / 2, "<="))
+    assert ev.run(Prop(half, _COND)).finding == "refuted"
+
+
+def test_log_monotone_check():
+    from verify.aggregation.claims.lse import _ONES, _Z1, _termwise_exp_le_1, lam_p, log_monotone
+
+    check = log_monotone(_termwise_exp_le_1)
+    assert check(sp.log(_Z1) / lam_p, sp.log(_ONES) / lam_p)[0] is True
+    assert check(sp.log(_ONES) / lam_p, sp.log(_Z1) / lam_p)[0] is not True
+    assert check(sp.log(_Z1) / lam_p, 2 * sp.log(_ONES) / lam_p)[0] is None  # different contexts

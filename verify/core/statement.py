@@ -298,8 +298,10 @@ class Lim(Statement):
         side = "" if self.dir == "+-" or self.point in (sympy.oo, -sympy.oo) else f"^{{{self.dir}}}"
         value = sympy.latex(self.value, order="lex") if self.value is not None else r"\text{exists (finite)}"
         eq = "=" if self.value is not None else r"\ "
-        return (rf"\lim_{{{sympy.latex(self.var)} \to {sympy.latex(self.point)}{side}}} "
-                rf"{sympy.latex(self.expr, order='lex')} {eq} {value}")
+        body = sympy.latex(self.expr, order="lex")
+        if isinstance(self.expr, sympy.Add):
+            body = rf"\left({body}\right)"
+        return rf"\lim_{{{sympy.latex(self.var)} \to {sympy.latex(self.point)}{side}}} {body} {eq} {value}"
 
     def text(self) -> str:
         side = "" if self.dir == "+-" or self.point in (sympy.oo, -sympy.oo) else self.dir
