@@ -12,9 +12,10 @@ import sympy as sp
 import verify.core.topic as topic_mod
 import verify.report.build as build_mod
 from verify.cli import main
-from verify.core.claim import Claim, Step
-from verify.core.numeric import counterexample_evidence, mp_identity_evidence
-from verify.core.symbolic import derivation_evidence
+from verify.core.claim import Claim, Mutant, Step
+from verify.core.numeric import at_points, counterexample
+from verify.core.statement import Rel
+from verify.core.symbolic import derivation_evidence, identity_evidence
 from verify.core.topic import Figure, Topic
 
 x, y = sp.symbols("x y", real=True)
@@ -36,19 +37,23 @@ def _toy_figures(outdir):
     return [Figure("figures/toy.pdf", "A toy figure.", "fig:toy")]
 
 
-def toy_topic(wrong_record=False):
-    square = [Step((x + y) ** 2, x**2 + 2 * x * y + y**2, why="expand")]
+SQUARE = Rel((x + y) ** 2, x**2 + 2 * x * y + y**2)
+DREAM = Rel((x + y) ** 2, x**2 + y**2)
+
+
+def toy_topic(wrong_record=False, weak_mutant=False):
+    square = [Step(None, x**2 + 2 * x * y + y**2, why="expand")]
+    mutants = (Mutant("dropped_term", DREAM, why="the cross term dropped"),)
+    if weak_mutant:  # a "mutant" that is still true: the evidence cannot kill it
+        mutants += (Mutant("reordered", Rel((y + x) ** 2, x**2 + 2 * x * y + y**2), why="a true rewrite"),)
     claims = [
-        Claim("toy.alg.square", "Toy 1", "binomial square", sp.Eq((x + y) ** 2, x**2 + 2 * x * y + y**2),
-              "refuted" if wrong_record else "holds",
-              [derivation_evidence(square),
-               mp_identity_evidence(lambda a, b: (a + b) ** 2, lambda a, b: a * a + 2 * a * b + b * b,
-                                    [(1, 2), (mpmath.mpf("0.3"), -7)])],
-              derivation=square),
-        Claim("toy.alg.dream", "Toy 2", "freshman's dream", sp.Eq((x + y) ** 2, x**2 + y**2), "refuted",
-              [derivation_evidence([Step((x + y) ** 2, x**2 + y**2)]),
-               counterexample_evidence(lambda: mpmath.mpf(9), lambda: mpmath.mpf(5), "x=1, y=2")],
-              corrects="toy.alg.square", note=r"The cross term $2xy$ is missing."),
+        Claim("toy.alg.square", "Toy 1", "binomial square", SQUARE, "refuted" if wrong_record else "holds",
+              [derivation_evidence(square), at_points([{x: 1, y: 2}, {x: "0.3", y: -7}])],
+              derivation=square, mutants=mutants, depth="general"),
+        Claim("toy.alg.dream", "Toy 2", "freshman's dream", DREAM, "refuted",
+              [identity_evidence(), counterexample({x: 1, y: 2})],
+              corrects="toy.alg.square", note=r"The cross term $2xy$ is missing.",
+              mutants=(Mutant("corrected", SQUARE, why="the cross term restored"),), depth="general"),
     ]
     return Topic("toy", "Toy topic", claims, intro=r"A topic for testing the faces.", figures=_toy_figures)
 
@@ -93,7 +98,7 @@ def test_prove_table_and_exit_status(toy, capsys):
     assert main(["prove", "--no-progress"]) == 0
     out = capsys.readouterr().out
     assert "2/2 verdicts as recorded" in out
-    assert "1/1 steps verified" in out
+    assert "1 steps from the left side to the right side verified" in out
 
 
 def test_prove_fails_when_a_verdict_differs(toy, capsys):
@@ -167,7 +172,7 @@ def test_report_builds_a_pdf_and_leaves_no_junk(toy, tmp_path, capsys):
     pdf = out / "report.pdf"
     assert pdf.read_bytes()[:5] == b"%PDF-"
     names = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
-    assert names == ["derivations", "derivations/toy.tex", "figures", "figures/toy.pdf", "report.pdf",
+    assert names == ["derivations", "derivations/toy.tex", "figures", "figures/toy.pdf", "measured.tex", "report.pdf",
                      "report.tex"]
 
 
@@ -179,3 +184,23 @@ def test_report_without_pdflatex_says_so(toy, tmp_path, monkeypatch, capsys):
     err = capsys.readouterr().err
     assert "pdflatex not found" in err and "texlive" in err
     assert (out / "report.tex").exists() and not (out / "report.pdf").exists()
+
+
+def test_prove_mutants_killed_exit_0_and_json(toy, capsys):
+    toy()
+    assert main(["prove", "--mutants", "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "mutants killed: 2/2" in out
+    assert main(["prove", "--mutants", "--json", "--no-progress"]) == 0
+    recs = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
+    m = recs["toy.alg.square"]["mutants"][0]
+    assert m["mutant"] == "dropped_term" and m["killed"] and m["verdict"] == "refuted"
+    assert recs["toy.alg.dream"]["mutants"][0]["verdict"] == "holds"
+    assert recs["toy.alg.dream"]["certified_counterexample"] is True
+
+
+def test_prove_fails_when_a_mutant_survives(toy, capsys):
+    toy(weak_mutant=True)
+    assert main(["prove", "--mutants", "--no-progress"]) == 1
+    out = capsys.readouterr().out
+    assert "survived" in out and "toy.alg.square[mutant:reordered]" in out
