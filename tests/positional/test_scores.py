@@ -7,7 +7,7 @@ import numpy as np
 import sympy as sp
 
 from verify.positional.checks import gaussian_expectation, sum_identity
-from verify.positional.claims.legacy import heatmap_criterion
+from verify.positional.claims.gram import heatmap_criterion
 from verify.positional.scores import (cross_terms, expected_cat_energy, expected_cross_energy, score_add,
                                       score_cat, seed_get_E, seed_get_score)
 
