@@ -8,7 +8,6 @@ import pytest
 import sympy as sp
 
 from verify.aggregation import theory as th
-from verify.aggregation.evidence import divergence_evidence, mp_predicate_evidence
 from verify.aggregation.observation import (aggregation_matrices, diagonal_pattern, seed_get_E,
                                             seed_get_score, seed_score_matrices)
 
@@ -78,17 +77,6 @@ def test_limit_check_accepts_true_and_rejects_false_limits():
     assert th.limit_check(q, sp.oo)(sp.Limit(n ** (1 / q), q, sp.oo), 1)[0] is True
     assert th.limit_check(q, sp.oo)(sp.Limit(n ** (1 / q), q, sp.oo), 2)[0] is False
 
-
-def test_squeeze_check_needs_both_bounds_to_meet():
-    q = sp.Symbol("q", positive=True)
-    n = sp.Symbol("n", integer=True, positive=True)
-    assert th.squeeze_check(1, n ** (1 / q), q, sp.oo)(None, 1)[0] is True
-    assert th.squeeze_check(1, n, q, sp.oo)(None, 1)[0] is not True
-
-
-# ---------------------------------------------------------------- mpmath quantities
-
-
 def test_softmax_agg_special_values_and_gap():
     m = ("0.3", "2", "1.1", "2")
     with mpmath.workdps(60):
@@ -133,27 +121,6 @@ def test_lse_between_max_and_max_plus_logk_over_lambda():
             assert 0 <= e <= mpmath.log(4) / lam
         with pytest.raises(ValueError):
             th.lse(sig, 0)
-
-
-# ---------------------------------------------------------------- evidence builders
-
-
-def test_mp_predicate_evidence_finds_violations():
-    ok = mp_predicate_evidence(lambda c: mpf(c), [("a", "1"), ("b", "0")]).run()
-    assert ok.finding == "holds"
-    bad = mp_predicate_evidence(lambda c: mpf(c), [("a", "1"), ("b", "-0.5")]).run()
-    assert bad.finding == "refuted" and "b" in bad.figure
-    strict = mp_predicate_evidence(lambda c: mpf(c), [("a", "0")], strict=True).run()
-    assert strict.finding == "refuted"
-
-
-def test_divergence_evidence_distinguishes_growth_from_convergence():
-    assert divergence_evidence(lambda x: mpmath.exp(x), [mpf(10), mpf(20), mpf(40)]).run().finding == "refuted"
-    assert divergence_evidence(lambda x: 1 / x, [mpf(10), mpf(20), mpf(40)]).run().finding == "holds"
-
-
-# ---------------------------------------------------------------- the 2c observation test
-
 
 def test_seed_code_reproduced():
     E = seed_get_E(4, 6)

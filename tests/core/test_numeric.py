@@ -1,4 +1,4 @@
-"""mpmath ladders, counterexamples, limit ladders and ULP errors."""
+"""mpmath precision ladders and ULP errors (the statement-bound builders: tests/core/test_statement_engine.py)."""
 
 from __future__ import annotations
 
@@ -6,41 +6,7 @@ import mpmath
 import numpy as np
 import pytest
 
-from verify.core.numeric import (counterexample_evidence, fmt, ladder, limit_ladder_evidence,
-                                 mp_identity_evidence, settled_digits, ulp_error)
-
-
-def test_identity_holds_and_fails():
-    good = mp_identity_evidence(lambda t: mpmath.sin(t) ** 2 + mpmath.cos(t) ** 2, lambda t: 1, [(0.3,), (2,)])
-    assert good.run().finding == "holds"
-    bad = mp_identity_evidence(lambda t: mpmath.sin(t), lambda t: t, [(0.3,), (1e-9,)])
-    assert bad.run().finding == "refuted"
-
-
-def test_identity_ladder_must_start_at_50_digits():
-    with pytest.raises(ValueError, match="50"):
-        mp_identity_evidence(lambda: 1, lambda: 1, [()], dps=(15, 30))
-
-
-def test_counterexample():
-    ce = counterexample_evidence(lambda: mpmath.mpf(3) / 2, lambda: mpmath.mpf(1), "m=(1, 2)")
-    out = ce.run()
-    assert out.finding == "refuted" and "m=(1, 2)" in out.figure
-    not_ce = counterexample_evidence(lambda: mpmath.mpf(1) / 3, lambda: 1 - mpmath.mpf(2) / 3, "x")
-    assert not_ce.run().finding == "holds"
-
-
-def test_limit_ladder_with_rate():
-    # (1 + 1/x)^x -> e with error <= e/(2x) for x >= 1
-    ev = limit_ladder_evidence(lambda x: (1 + 1 / mpmath.mpf(x)) ** x, lambda: mpmath.e,
-                               [10**k for k in range(1, 12)], bound=lambda x: mpmath.e / (2 * x))
-    assert ev.run().finding == "holds"
-    wrong = limit_ladder_evidence(lambda x: (1 + 1 / mpmath.mpf(x)) ** x, lambda: mpmath.mpf(3),
-                                  [10**k for k in range(1, 6)])
-    assert wrong.run().finding == "refuted"
-    tight = limit_ladder_evidence(lambda x: (1 + 1 / mpmath.mpf(x)) ** x, lambda: mpmath.e,
-                                  [10**k for k in range(1, 6)], bound=lambda x: mpmath.e / (4 * x))
-    assert tight.run().finding == "refuted"
+from verify.core.numeric import fmt, ladder, settled_digits, ulp_error
 
 
 def test_ladder_and_settled_digits():

@@ -11,11 +11,11 @@ import mpmath
 import pytest
 import sympy as sp
 
-from verify.core.claim import Claim, Evidence, Mutant, Outcome, Prop, Squeeze, Step, decide
+from verify.core.claim import Claim, Evidence, Mutant, Outcome, Prop, Squeeze, Step
 from verify.core.evaluate import CannotEvaluate, evaluate
 from verify.core.numeric import at_points, counterexample, exact_limit, limit_ladder
 from verify.core.runner import run_mutants
-from verify.core.statement import All, Lim, Rel, VectorSymbol, chain, quantity, unfold
+from verify.core.statement import Lim, Rel, VectorSymbol, chain, quantity, unfold
 from verify.core.symbolic import derivation_evidence, probe, prove
 
 x, y = sp.symbols("x y", real=True)

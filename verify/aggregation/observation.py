@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from verify.core.claim import Evidence, Outcome
-from verify.core.numeric import fmt
 from verify.positional.scores import seed_get_E  # the literal transcription of the seed's get_E
 
 
@@ -168,25 +166,3 @@ def seed_score_matrices(seed: int = 0) -> dict[str, np.ndarray]:
     E = seed_get_E(64, 256)
     X = np.random.default_rng(seed).normal(0.0, np.std(E), size=(256, 64))
     return {"KᵀQ cat": seed_get_score(E, X, "cat"), "KᵀQ add": seed_get_score(E, X, "add")}
-
-
-def observation_evidence() -> Evidence:
-    def run() -> Outcome:
-        ex1 = {k: diagonal_pattern(v) for k, v in seed_score_matrices().items()}
-        ex2 = {k: diagonal_pattern(v) for k, v in aggregation_matrices().items()}
-        in_ex1 = all(r["present"] for r in ex1.values())
-        in_ex2 = any(r["present"] for r in ex2.values())
-        data = {"ex1c": ex1, "ex2": ex2}
-        r1 = min(r["diag_ratio"] for r in ex1.values())
-        r2 = max(r["diag_ratio"] for r in ex2.values())
-        fig = f"pattern in Ex 1c KᵀQ: {'yes' if in_ex1 else 'no'} (diag ratio ≥ {fmt(r1)}); " \
-              f"in Ex 2 outputs: {'yes' if in_ex2 else 'no'} (≤ {fmt(r2)})"
-        detail = "\n".join(f"{k}: {v}" for k, v in {**ex1, **ex2}.items())
-        if in_ex2:
-            return Outcome("holds", fig, detail, data=data)
-        if in_ex1:
-            return Outcome("refuted", fig, detail, data=data)
-        return Outcome("undecided", fig + " (pattern found nowhere)", detail, data=data)
-
-    return Evidence("numpy", run, label="pattern", budget=30,
-                    description="the described heatmap pattern tested on Ex 1c's KᵀQ and on Ex 2's outputs")

@@ -15,7 +15,8 @@ they are written without cancellation where it matters (shifts by the max, gaps 
 The symbolic helpers are custom step checks for :class:`verify.core.claim.Step` (claims ``agg.*``):
 :func:`prove_nonneg` (a monotonicity argument SymPy's sign assumptions cannot make), :func:`termwise`
 (an inequality between two sums with the same range, proved on the generic term), :func:`limit_check`
-and :func:`squeeze_check` (limits by SymPy's Gruntz algorithm, cross-checked in mpmath).
+and :func:`limit_check` (limits by SymPy's Gruntz algorithm, cross-checked in mpmath); squeezes are the core
+:class:`verify.core.claim.Squeeze` step, which reads the statement's own expression and limit.
 """
 
 from __future__ import annotations
@@ -365,23 +366,6 @@ def limit_check(var: sympy.Symbol, point: Any, direction: str = "+"
     return check
 
 
-def squeeze_check(lower: Any, upper: Any, var: sympy.Symbol, point: Any
-                  ) -> Callable[[Any, Any], tuple[bool | None, str]]:
-    """Squeeze: the previous steps show ``lower ≤ f ≤ upper``; check ``lim lower = lim upper = rhs``."""
-    lo, up = limit_check(var, point), limit_check(var, point)
-
-    def check(lhs: Any, rhs: Any) -> tuple[bool | None, str]:
-        a, why_a = lo(sympy.sympify(lower), rhs)
-        b, why_b = up(sympy.sympify(upper), rhs)
-        if a and b:
-            return True, f"lower bound: {why_a}; upper bound: {why_b}"
-        if a is False or b is False:
-            return False, f"bounds do not meet at the claimed limit: {why_a}; {why_b}"
-        return None, f"{why_a}; {why_b}"
-
-    return check
-
-
 def nonneg_check(var: sympy.Symbol, substitute: dict | None = None
                  ) -> Callable[[Any, Any], tuple[bool | None, str]]:
     """Check ``lhs <= rhs`` (scalar) by proving ``rhs − lhs ≥ 0`` with :func:`prove_nonneg` in ``var``
@@ -392,25 +376,5 @@ def nonneg_check(var: sympy.Symbol, substitute: dict | None = None
         if substitute:
             d = d.subs(substitute)
         return prove_nonneg(d, var)
-
-    return check
-
-
-def increasing_image(func: Callable[[Any], Any], inner: Any, arg: sympy.Symbol, lo: Any, hi: Any,
-                     inner_check: Callable[[Any, Any], Any]) -> Callable[[Any, Any], tuple[bool | None, str]]:
-    """Check ``func(lo) <= func(hi)`` from ``lo <= hi`` (``inner_check``) and ``func`` increasing
-    (``d func(arg)/d arg > 0`` by the assumptions on ``arg``)."""
-
-    def check(lhs: Any, rhs: Any) -> tuple[bool | None, str]:
-        if sympy.simplify(lhs - func(lo)) != 0 or sympy.simplify(rhs - func(hi)) != 0:
-            return None, "step is not func(lo) <= func(hi)"
-        deriv = sympy.diff(func(arg), arg)
-        if not _sign_known(deriv):
-            return None, f"could not show {sympy.sstr(func(arg))} increasing"
-        res = inner_check(lo, hi)
-        ok, why = res if isinstance(res, tuple) else (res, "")
-        if not ok:
-            return ok, f"inner inequality not shown: {why}"
-        return True, f"{sympy.sstr(func(arg))} is increasing (derivative {sympy.sstr(deriv)} > 0) and {why}"
 
     return check

@@ -59,15 +59,3 @@ def single_threaded_blas() -> Iterator[None]:
     finally:
         for (set_, _), n in zip(controls, old):
             set_(ctypes.c_int(n))
-
-
-def blas1(fn: Callable[[], Outcome]) -> Callable[[], Outcome]:
-    """``fn`` run under :func:`single_threaded_blas`."""
-
-    def run() -> Outcome:
-        with single_threaded_blas():
-            return fn()
-
-    return run
-
-

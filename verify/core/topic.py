@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -47,6 +47,7 @@ class Topic:
 TOPIC_MODULES: tuple[str, ...] = (
     "verify.positional.claims",
     "verify.aggregation.claims",
+    "verify.oversmoothing.claims",
 )
 
 

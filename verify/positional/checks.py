@@ -5,8 +5,6 @@
 * :func:`gaussian_expectation` computes the exact expectation of a polynomial in independent
   ``N(0, sigma^2)`` variables (moments ``sigma^k (k-1)!!``).
 * :func:`expectation_check` is a ``Step.check`` that compares ``E[lhs]`` with ``rhs``.
-* :func:`numpy_evidence`, :func:`symbolic_evidence`, :func:`montecarlo_evidence` wrap a function that
-  returns an :class:`~verify.core.claim.Outcome` into evidence of the right kind.
 """
 
 from __future__ import annotations
@@ -15,7 +13,6 @@ from typing import Any, Callable, Sequence
 
 import sympy as sp
 
-from verify.core.claim import Evidence, Outcome
 
 Expect = sp.Function(r"\mathbb{E}")
 
@@ -128,24 +125,3 @@ def expectation_check(xs: Sequence[sp.Symbol], sigma: Any) -> Callable[[Any, Any
         return ok, "exact Gaussian moments" + ("" if ok else f": E[...] = {val}")
 
     return check
-
-
-# --- evidence wrappers ----------------------------------------------------------------------------------------
-def numpy_evidence(fn: Callable[[], Outcome], label: str, about: str = "statement", budget: float = 20.0,
-                   description: str = "") -> Evidence:
-    return Evidence("numpy", fn, label=label, about=about, budget=budget, description=description)
-
-
-def symbolic_evidence(fn: Callable[[], Outcome], label: str = "", about: str = "statement",
-                      budget: float = 30.0, description: str = "") -> Evidence:
-    return Evidence("symbolic", fn, label=label, about=about, budget=budget, description=description)
-
-
-def montecarlo_evidence(fn: Callable[[], Outcome], label: str = "", about: str = "statement",
-                        budget: float = 20.0, description: str = "") -> Evidence:
-    return Evidence("montecarlo", fn, label=label, about=about, budget=budget, description=description)
-
-
-def mpmath_evidence(fn: Callable[[], Outcome], label: str = "", about: str = "statement",
-                    budget: float = 20.0, description: str = "") -> Evidence:
-    return Evidence("mpmath", fn, label=label, about=about, budget=budget, description=description)
