@@ -88,6 +88,10 @@ def render_main(topics: Sequence[Topic], results: dict[str, list[ClaimResult]],
             lines.append(rf"\subsection{{Figures: {escape(t.title)}}}")
             for f in figs:
                 label = rf"\label{{{f.label}}}" if f.label else ""
+                if f.path.endswith(".tex"):  # a generated table
+                    lines.append(rf"\begin{{table}}[htbp]\centering\caption{{{f.caption}}}{label}"
+                                 rf"\input{{{f.path[:-4]}}}\end{{table}}")
+                    continue
                 lines.append(r"\begin{figure}[htbp]\centering"
                              rf"\includegraphics[width=\linewidth,height=0.42\textheight,keepaspectratio]{{{f.path}}}"
                              rf"\caption{{{f.caption}}}{label}\end{{figure}}")

@@ -34,6 +34,10 @@ _UNICODE = {
     "⊥": r"\ensuremath{\perp}", "✓": "ok", "✗": "x", "’": "'", "‘": "`", "“": "``", "”": "''", "ä": r"\"a",
     "ö": r"\"o", "ü": r"\"u", "é": r"\'e", "ô": r"\^o", "∑": r"\ensuremath{\Sigma}", "≪": r"\ensuremath{\ll}",
     "≫": r"\ensuremath{\gg}", "∘": r"\ensuremath{\circ}", "⁻": r"\ensuremath{^{-}}", "¹": r"\ensuremath{^1}",
+    "⁽": r"\ensuremath{^{(}}", "⁾": r"\ensuremath{^{)}}", "←": r"\ensuremath{\leftarrow}",
+    "₀": r"\ensuremath{_0}", "₃": r"\ensuremath{_3}", "₄": r"\ensuremath{_4}", "⁵": r"\ensuremath{^5}",
+    "⁶": r"\ensuremath{^6}", "⁷": r"\ensuremath{^7}", "⁸": r"\ensuremath{^8}", "⁹": r"\ensuremath{^9}",
+    "ⁿ": r"\ensuremath{^n}", "√": r"\ensuremath{\surd}", "𝔼": r"\ensuremath{\mathbb{E}}",
     "ℝ": r"\ensuremath{\mathbb{R}}", "Π": r"\ensuremath{\Pi}", "∏": r"\ensuremath{\prod}", "∇": r"\ensuremath{\nabla}", "κ": r"\ensuremath{\kappa}",
     "θ": r"\ensuremath{\theta}", "ρ": r"\ensuremath{\rho}", "π": r"\ensuremath{\pi}", "α": r"\ensuremath{\alpha}",
     "β": r"\ensuremath{\beta}", "γ": r"\ensuremath{\gamma}", "δ": r"\ensuremath{\delta}", "τ": r"\ensuremath{\tau}",
@@ -145,7 +149,7 @@ def render_claim(result: ClaimResult, mutants: Sequence[MutantResult] = ()) -> s
         out.append(r"\par\noindent\textbf{Assumptions:} " + "; ".join(_math_or_text(a) for a in c.assumptions) + ".")
     if isinstance(c.statement, Statement):
         if c.display:
-            out.append(r"\par\noindent\textbf{Statement} (as the seed puts it):")
+            out.append(r"\par\noindent\textbf{Statement:}")
             out.append(_block(c.display))
             out.append(r"\noindent\textbf{Checked as} (the SymPy statement every piece of evidence reads):")
         else:
@@ -181,8 +185,9 @@ def _block(obj: Any) -> str:
 
 
 def _chain_start(c: Claim) -> Any:
+    """The left side the claim's derivation starts at (of the first part, for a conjunction)."""
     parts = c.statement.parts() if isinstance(c.statement, Statement) else ()
-    if len(parts) != 1:
+    if not parts:
         return None
     from ..core.statement import Lim, Rel
 
