@@ -22,12 +22,13 @@ def two_runs(tmp_path_factory):
 @pytest.mark.slow
 def test_make_figures_writes_the_files(two_runs):
     a, figs, _, _ = two_runs
-    assert [f.path for f in figs] == [f"figures/{n}" for n in NAMES]
-    assert all(isinstance(f, Figure) and f.caption and f.label.startswith("fig:os-") for f in figs)
+    assert [f.path for f in figs] == [f"figures/{n}" for n in NAMES] + ["figures/os_rate_table.tex"]
+    assert all(isinstance(f, Figure) and f.caption and f.label.startswith(("fig:os-", "tab:os-")) for f in figs)
     for n in NAMES:
         data = (a / n).read_bytes()
         assert data.startswith(b"%PDF") and len(data) > 5000
-    assert sorted(p.name for p in a.iterdir()) == sorted(NAMES)      # no temporary file left behind
+    assert (a / "os_rate_table.tex").read_text().startswith("\\begin{tabular}")
+    assert sorted(p.name for p in a.iterdir()) == sorted(NAMES + ("os_rate_table.tex",))  # no temporary file
 
 
 @pytest.mark.slow
