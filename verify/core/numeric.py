@@ -242,13 +242,35 @@ def at_points(instances: Sequence[dict], label: str = "", about: str = "statemen
                         data["enclosure"] = cert["text"]
                         fig += f"; arb: {cert['text']}"
                     return Outcome("refuted", fig, f"part {k + 1}: lhs = {_short(a)}, rhs = {_short(b)}", data=data)
-        return Outcome("holds", f"{n_checked} checks at {len(insts)} instances hold at {top} digits "
-                       f"(largest relative violation {fmt(max(worst, mpmath.mpf(0)))})",
-                       data={"instances": len(insts), "dps": list(dps)})
+        fig = (f"{n_checked} checks at {len(insts)} instances hold at {top} digits "
+               f"(largest relative violation {fmt(max(worst, mpmath.mpf(0)))})")
+        ineq = [(part, inst) for inst in insts for part in parts if part.rel != "=="]
+        n_cert = sum(certify_holds(part, inst) for part, inst in ineq) if certify and ineq else 0
+        if ineq and certify:
+            fig += f"; {n_cert}/{len(ineq)} inequalities certified by arb"
+        return Outcome("holds", fig, data={"instances": len(insts), "dps": list(dps),
+                                           "inequalities_certified": [n_cert, len(ineq)]})
 
     return Evidence("mpmath", run, label=label, about=about, budget=budget,
                     description=description or f"the statement at {len(instances)} instances, precision ladder "
                                                f"{list(dps)} digits")
+
+
+def certify_holds(part: Any, inst: dict, prec_bits: int = 256) -> bool:
+    """Whether an arb enclosure of ``lhs - rhs`` proves the inequality ``part`` at the instance."""
+    from .evaluate import CannotEvaluate, evaluate
+
+    try:
+        import flint
+    except ImportError:  # pragma: no cover
+        return False
+    try:
+        d = evaluate(part.lhs, inst, "arb", prec=prec_bits) - evaluate(part.rhs, inst, "arb", prec=prec_bits)
+        if isinstance(d, flint.arb_mat):
+            return False
+        return bool({"<=": d <= 0, "<": d < 0, ">=": d >= 0, ">": d > 0}[part.rel])
+    except (CannotEvaluate, ValueError, ZeroDivisionError, TypeError, AttributeError):
+        return False
 
 
 def certify_violation(part: Any, inst: dict, prec_bits: int = 256) -> dict:
