@@ -37,3 +37,28 @@ def test_refutations_are_certified(claim):
     assert refuting, f"{claim.id}: nothing refutes the statement"
     assert any(r.data.get("certified") is True for r in refuting), \
         f"{claim.id}: no refutation is certified: " + "; ".join(f"{r.key}: {r.figure}" for r in refuting)
+
+
+def _quantity_classes():
+    from verify.core.statement import Quantity
+
+    out, todo = [], list(Quantity.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        out.append(cls)
+        todo.extend(cls.__subclasses__())
+    return out
+
+
+def test_every_quantity_prints():
+    """A quantity's LaTeX and text templates format with its arguments (braces doubled where literal), so
+    every statement renders in the report and the table."""
+    bad = []
+    for cls in _quantity_classes():
+        for template in (cls.latex_template, cls.text_template):
+            if template:
+                try:
+                    template.format(*["x"] * 10)
+                except (KeyError, IndexError, ValueError) as exc:
+                    bad.append(f"{cls.__name__}: {template!r} ({exc!r})")
+    assert not bad, bad
