@@ -97,7 +97,7 @@ def test_prove_table_and_exit_status(toy, capsys):
     assert main(["prove", "--no-progress"]) == 0
     out = capsys.readouterr().out
     assert "2/2 verdicts as recorded" in out
-    assert "1 steps from the left side to the right side verified" in out
+    assert "1 step from the left side to the right side verified" in out
 
 
 def test_prove_fails_when_a_verdict_differs(toy, capsys):

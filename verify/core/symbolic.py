@@ -421,7 +421,8 @@ def prove(statement: Any, steps: Sequence[Any], where: Any = None) -> Outcome:
         problem = f"the chain proves '{composite}' but the statement claims '{claimed}'"
     detail = "\n".join(lines)
     if problem is None:
-        return Outcome("holds", f"{chain_steps} steps from the left side to the right side verified"
+        return Outcome("holds", f"{chain_steps} step{'s' if chain_steps != 1 else ''} from the left side to the "
+                                f"right side verified"
                        + (f" (+{sum(1 for s in steps if getattr(s, 'lemma', False))} lemmas)"
                           if any(getattr(s, "lemma", False) for s in steps) else ""),
                        detail, data={"steps": chain_steps})
