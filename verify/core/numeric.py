@@ -129,6 +129,19 @@ def _parts(prop: Any) -> tuple:
     return stmt.parts()
 
 
+def _work(prop: Any, instances: Sequence[dict], kind: type) -> tuple[list, list[dict]] | Outcome:
+    """The statement's parts of ``kind`` (``Rel`` or ``Lim``) and the instances the proposition speaks
+    about, or an *undecided* outcome saying which of the two is missing."""
+    parts = [p for p in _parts(prop) if isinstance(p, kind)]
+    if not parts:
+        what = "relation" if kind.__name__ == "Rel" else "limit"
+        return Outcome("undecided", f"no {what} in the statement")
+    insts = _instances_for(prop, instances)
+    if not insts:
+        return Outcome("undecided", "no instance satisfies the condition")
+    return parts, insts
+
+
 def _instances_for(prop: Any, instances: Sequence[dict]) -> list[dict]:
     """The instances the proposition speaks about: those in the domain of its symbols (their SymPy
     assumptions: positive, nonnegative, integer ...) that satisfy its condition (if any)."""
@@ -210,12 +223,10 @@ def at_points(instances: Sequence[dict], label: str = "", about: str = "statemen
     def run(prop: Any) -> Outcome:
         from .statement import Rel, describe_instance
 
-        parts = [p for p in _parts(prop) if isinstance(p, Rel)]
-        if not parts:
-            return Outcome("undecided", "no relation to evaluate in the statement")
-        insts = _instances_for(prop, instances)
-        if not insts:
-            return Outcome("undecided", "no instance satisfies the condition")
+        work = _work(prop, instances, Rel)
+        if isinstance(work, Outcome):
+            return work
+        parts, insts = work
         worst, n_checked = mpmath.mpf(-1), 0
         top = dps[-1]
         for inst in insts:
@@ -374,12 +385,10 @@ def limit_ladder(instances: Sequence[dict], xs: Sequence[Any] | None = None, run
         from .evaluate import evaluate
         from .statement import Lim, describe_instance
 
-        parts = [p for p in _parts(prop) if isinstance(p, Lim)]
-        if not parts:
-            return Outcome("undecided", "no limit in the statement")
-        insts = _instances_for(prop, instances)
-        if not insts:
-            return Outcome("undecided", "no instance satisfies the condition")
+        work = _work(prop, instances, Lim)
+        if isinstance(work, Outcome):
+            return work
+        parts, insts = work
         figs, data = [], {}
         for part in parts:
             sides = part.directions() if part.point not in (sympy.oo, -sympy.oo) else ("+",)
@@ -446,12 +455,10 @@ def exact_limit(instances: Sequence[dict], label: str = "", about: str = "statem
         from .statement import Lim, Rel, describe_instance, explicit
         from .symbolic import is_zero
 
-        parts = [p for p in _parts(prop) if isinstance(p, Lim)]
-        if not parts:
-            return Outcome("undecided", "no limit in the statement")
-        insts = _instances_for(prop, instances)
-        if not insts:
-            return Outcome("undecided", "no instance satisfies the condition")
+        work = _work(prop, instances, Lim)
+        if isinstance(work, Outcome):
+            return work
+        parts, insts = work
         shown = []
         for part in parts:
             for inst in insts:
@@ -581,10 +588,10 @@ def float_ladder(fn: Callable[[dict, Any, Any], Any], instances: Sequence[dict],
         from .evaluate import evaluate
         from .statement import Lim, describe_instance
 
-        parts = [p for p in _parts(prop) if isinstance(p, Lim)]
-        if not parts:
-            return Outcome("undecided", "no limit in the statement")
-        insts = _instances_for(prop, instances)
+        work = _work(prop, instances, Lim)
+        if isinstance(work, Outcome):
+            return work
+        parts, insts = work
         worst = 0.0
         for part in parts:
             for inst in insts:
