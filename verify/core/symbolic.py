@@ -523,6 +523,58 @@ def derivation_evidence(steps: Sequence[Any], label: str = "", about: str = "sta
                                                "checked exactly by SymPy")
 
 
+def chains_evidence(chains: Sequence[Sequence[Any]], label: str = "general_n", about: str = "statement",
+                    budget: float = 40.0, description: str = "") -> Evidence:
+    """Symbolic evidence that ``chains[i]`` proves part ``i`` of the statement (an
+    :class:`~verify.core.statement.All`), for every part: one piece of evidence for the whole conjunction, so
+    a mutant of any one part is caught by it (a proof of one part alone confirms nothing about the whole)."""
+    chains = [tuple(c) for c in chains]
+
+    def run(prop: Prop) -> Outcome:
+        parts = prop.statement.parts()
+        if len(parts) != len(chains):
+            return Outcome("undecided", f"{len(chains)} chains for {len(parts)} parts")
+        outs = [prove(p, c, where=prop.condition) for p, c in zip(parts, chains)]
+        lines = [f"part {k + 1}: {o.finding} - {o.figure}\n{o.detail}" for k, o in enumerate(outs)]
+        for k, o in enumerate(outs):
+            if o.finding == "refuted":
+                return Outcome("refuted", f"part {k + 1}: {o.figure}", "\n".join(lines), data=dict(o.data))
+        for k, o in enumerate(outs):
+            if o.finding != "holds":
+                return Outcome("undecided", f"part {k + 1}: {o.figure}", "\n".join(lines))
+        steps = sum(o.data.get("steps", 0) for o in outs)
+        return Outcome("holds", f"{len(parts)} parts, {steps} steps from the left sides to the right sides verified",
+                       "\n".join(lines), data={"parts": len(parts), "steps": steps})
+
+    return Evidence("symbolic", run, label=label, about=about, budget=budget,
+                    description=description or "one chain per part of the statement, from its left side to its "
+                                               "right side, each step checked exactly by SymPy")
+
+
+def every_part(pieces: Sequence[Evidence], label: str = "", about: str = "statement", budget: float = 60.0,
+               description: str = "") -> Evidence:
+    """One piece of evidence for a conjunction (``All``): each of ``pieces`` (bound evidence, typically one
+    derivation per part) runs on the same proposition; ``holds`` only when every piece holds, ``refuted``
+    when some piece refutes, else ``undecided``."""
+    pieces = tuple(pieces)
+    kind = pieces[0].kind
+
+    def run(prop: Prop) -> Outcome:
+        outs = [ev.execute(prop) for ev in pieces]
+        for ev, o in zip(pieces, outs):
+            if o.finding == "refuted":
+                return Outcome("refuted", f"{ev.label or ev.kind}: {o.figure}", o.detail, data=o.data, tex=o.tex)
+        detail = "\n\n".join(f"[{ev.label or ev.kind}] {o.figure}\n{o.detail}" for ev, o in zip(pieces, outs))
+        figure = "; ".join(f"{ev.label or ev.kind}: {o.figure}" for ev, o in zip(pieces, outs))
+        if all(o.finding == "holds" for o in outs):
+            return Outcome("holds", figure, detail, data={ev.label or ev.kind: o.data for ev, o in zip(pieces, outs)})
+        return Outcome("undecided", figure, detail)
+
+    return Evidence(kind, run, label=label, about=about, budget=budget,
+                    description=description or "every part of the statement: " + "; ".join(
+                        ev.description for ev in pieces))
+
+
 def identity_evidence(label: str = "", about: str = "statement", budget: float = 60.0,
                       part: int | None = None) -> Evidence:
     """Symbolic evidence that the statement (a ``Rel``) holds in one step: its difference simplifies."""

@@ -29,7 +29,7 @@ import sympy as sp
 from verify.core.claim import Claim, Evidence, Mutant, Outcome, Prop, Squeeze, Step
 from verify.core.numeric import at_points, counterexample, exact_limit, limit_ladder
 from verify.core.statement import All, Lim, Quantity, Rel, VectorSymbol, quantity, unfold
-from verify.core.symbolic import derivation_evidence, is_zero, prove
+from verify.core.symbolic import chains_evidence as all_parts, derivation_evidence, is_zero
 from verify.positional.checks import sum_identity
 
 from .. import general_proofs as gp
@@ -408,33 +408,6 @@ def scaled(factor: Any, inner: Callable[[Any, Any], Any]) -> Callable[[Any, Any]
 # --------------------------------------------------------------------------------------------------
 # bound evidence
 # --------------------------------------------------------------------------------------------------
-
-def all_parts(chains: Sequence[Sequence[Any]], label: str = "general_n", budget: float = 40.0,
-              description: str = "") -> Evidence:
-    """Symbolic evidence that the chain ``chains[i]`` proves part ``i`` of the statement, for every part (one
-    piece of evidence for the whole conjunction, so a mutant of any one part is caught by it)."""
-    chains = [tuple(c) for c in chains]
-
-    def run(prop: Prop) -> Outcome:
-        parts = prop.statement.parts()
-        if len(parts) != len(chains):
-            return Outcome("undecided", f"{len(chains)} chains for {len(parts)} parts")
-        outs = [prove(p, c) for p, c in zip(parts, chains)]
-        lines = [f"part {k + 1}: {o.finding} - {o.figure}\n{o.detail}" for k, o in enumerate(outs)]
-        for k, o in enumerate(outs):
-            if o.finding == "refuted":
-                return Outcome("refuted", f"part {k + 1}: {o.figure}", "\n".join(lines), data=dict(o.data))
-        for k, o in enumerate(outs):
-            if o.finding != "holds":
-                return Outcome("undecided", f"part {k + 1}: {o.figure}", "\n".join(lines))
-        steps = sum(o.data.get("steps", 0) for o in outs)
-        return Outcome("holds", f"{len(parts)} parts, {steps} steps from the left sides to the right sides verified",
-                       "\n".join(lines), data={"parts": len(parts), "steps": steps})
-
-    return Evidence("symbolic", run, label=label, budget=budget,
-                    description=description or "one chain per part of the statement, from its left side to its "
-                                               "right side, each step checked exactly by SymPy")
-
 
 def _in_domain(statement: Any, inst: dict) -> bool:
     """Whether an instance lies in the domain of the statement's symbols (their assumptions)."""

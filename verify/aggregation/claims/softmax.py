@@ -28,7 +28,7 @@ from verify.core.claim import Claim, Evidence, Mutant, Outcome, Prop, Squeeze, S
 from verify.core.evaluate import CannotEvaluate
 from verify.core.numeric import at_points, counterexample, exact_limit, fmt, limit_ladder
 from verify.core.statement import All, Lim, Quantity, Rel, VectorSymbol, explicit, quantity, unfold
-from verify.core.symbolic import derivation_evidence, prove
+from verify.core.symbolic import derivation_evidence, every_part, prove
 
 from .. import general_proofs as gp
 from .. import theory as th
@@ -455,31 +455,6 @@ def notation_check(msgs: Any) -> Callable[[Any, Any], tuple[bool | None, str]]:
 # ==============================================================================================================
 # evidence bound to the statement
 # ==============================================================================================================
-
-def every_part(pieces: Sequence[Evidence], label: str = "", about: str = "statement", budget: float = 60.0,
-               description: str = "") -> Evidence:
-    """One piece of evidence for a conjunction (``All``): each of ``pieces`` (bound evidence, typically one
-    derivation per part) runs on the same proposition; ``holds`` only when every piece holds (a proof of one
-    part alone confirms nothing about the whole statement), ``refuted`` when some piece refutes, else
-    ``undecided``."""
-    pieces = tuple(pieces)
-    kind = pieces[0].kind
-
-    def run(prop: Prop) -> Outcome:
-        outs = [ev.execute(prop) for ev in pieces]
-        for ev, o in zip(pieces, outs):
-            if o.finding == "refuted":
-                return Outcome("refuted", f"{ev.label or ev.kind}: {o.figure}", o.detail, data=o.data, tex=o.tex)
-        detail = "\n\n".join(f"[{ev.label or ev.kind}] {o.figure}\n{o.detail}" for ev, o in zip(pieces, outs))
-        figure = "; ".join(f"{ev.label or ev.kind}: {o.figure}" for ev, o in zip(pieces, outs))
-        if all(o.finding == "holds" for o in outs):
-            return Outcome("holds", figure, detail, data={ev.label or ev.kind: o.data for ev, o in zip(pieces, outs)})
-        return Outcome("undecided", figure, detail)
-
-    return Evidence(kind, run, label=label, about=about, budget=budget,
-                    description=description or "every part of the statement: " + "; ".join(
-                        ev.description for ev in pieces))
-
 
 def ordered_messages(pattern: Sequence[int], base: str = "m") -> list:
     """Symbolic messages ``m_1 ≤ … ≤ m_n`` with the ties of ``pattern`` (block sizes) and strict increases
