@@ -352,7 +352,13 @@ def _ladder_at(part: Any, inst: dict, xs: Sequence[Any], dps: Sequence[int]) -> 
 
 
 def _ladder_decision(dists: list) -> tuple[str, str]:
-    """holds / refuted / undecided for distances |f(x_k) - L| along a ladder."""
+    """holds / refuted / undecided for distances |f(x_k) - L| along a ladder (at least 3 rungs).
+
+    A ladder cannot tell a stall from a limit approached slower than any power over its range (``x^-1/1000``
+    towards ``+oo`` moves by under 1 % per rung): such a statement needs :func:`exact_limit` instead.
+    """
+    if len(dists) < 3:
+        return "undecided", "a ladder needs at least 3 rungs"
     first, last = dists[0], dists[-1]
     monotone = all(b <= a for a, b in zip(dists, dists[1:]))
     if last == 0 or (monotone and last * 10**8 <= first) or (monotone and last <= mpmath.mpf(10) ** -40):
@@ -600,7 +606,7 @@ def float_ladder(fn: Callable[[dict, Any, Any], Any], instances: Sequence[dict],
                 for dt in dtypes:
                     errs = [float(ulp_error(np.asarray([fn(inst, x, dt)]), [L], dt)[0]) for x in xs]
                     where = f"{describe_instance(inst)} [{dt}]"
-                    if errs[-1] > tol_ulp:
+                    if errs[-1] > tol_ulp and len(errs) >= 2:
                         settled = abs(errs[-1] - errs[-2]) <= 0.01 * errs[-1] or np.isinf(errs[-1])
                         if settled:
                             return Outcome("refuted", f"{where}: {fmt(errs[-1])} ULP from the claimed limit at "

@@ -447,9 +447,9 @@ def in_domain(builder: Callable[[list], Evidence], instances: Sequence[dict], ki
         stmt = prop.statement
         bound = [_rekey(stmt, i) for i in instances]
         inside = [b for b in bound if _in_domain(stmt, b)]
-        if not inside:
-            return Outcome("holds", "no instance in the statement's domain: nothing to refute "
-                                    f"({len(bound)} outside)", data={"outside": len(bound)})
+        if not inside:  # nothing checked is no evidence either way
+            return Outcome("undecided", "no instance in the statement's domain: nothing was checked "
+                                        f"({len(bound)} outside)", data={"outside": len(bound)})
         out = builder(inside).run(prop)
         skipped = len(bound) - len(inside)
         if skipped and out.finding == "holds":

@@ -103,6 +103,8 @@ def kernel_limit(instances: Sequence[dict], xs: Sequence[int], rtol: float = 1e-
                     return Outcome("refuted", fig + f" (stalls: claimed limit {fmt(val, 8)})",
                                    data={"where": _where(inst), "distances": [fmt(d, 3) for d in dists]})
                 return Outcome("undecided", fig + " (not conclusive)")
+        if not shown:  # no instance applied: no evidence either way
+            return Outcome("undecided", "no instance satisfies the condition")
         return Outcome("holds", f"{len(shown)} kernel ladders approach the claimed limits; e.g. {shown[0]}",
                        data={"ladders": len(shown)})
 
@@ -320,6 +322,10 @@ FINITE_TIME = Claim(
     statement=Rel(sspread(G, X, lam, diam(G), 1), 0),
     recorded="refuted",
     assumptions=(r"G \text{ connected}", r"\text{self loops}"),
+    reading="'Large, finite λ' is read as 'every finite λ from some λ0 on'; the statement checked is the spread "
+            "after diam(G) layers being 0 at a given finite λ, refuted (certified) at λ = 20 and 50. That it fails "
+            "for every larger finite λ as well is the note's argument (all weights stay positive), not a "
+            "machine-checked part.",
     evidence=[
         counterexample({G: P5, X: XP5, lam: 20}, label="path",
                        tex=r"$P_5$, $x = (2,2,1.3,1,1)$, $\lambda = 20$: $D(x^{(4)}) \approx 1.2\cdot 10^{-6} > 0$"),

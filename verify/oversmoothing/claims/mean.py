@@ -280,15 +280,16 @@ def api_layers(instances: Sequence[dict], label: str = "api", about: str = "stat
                 Y = propagate(gx, xs, layers + 1, "mean", loops)[:, node, 0]
                 scale = max(1.0, float(np.max(np.abs(xs))))
                 step = abs(Y[-1] - Y[-2]) / scale
+                period2 = abs(Y[-1] - Y[-3]) / scale <= 1e-9  # alternation, not slow convergence
                 if part.value is None:
-                    if step > 1e-6:
+                    if step > 1e-6 and period2:
                         return Outcome("refuted", f"{where}: x_L(v) alternates: {Y[-2]:.6g}, {Y[-1]:.6g} at L = "
                                                   f"{layers}, {layers + 1} (numpy)", data={"step": step})
                     if step <= 1e-11:
                         figs.append(f"{where}: settled (|Δ| = {step:.1e} at L = {layers})")
                         continue
                     return Outcome("undecided", f"{where}: step {step:.1e} at L = {layers}")
-                if step > 1e-6:
+                if step > 1e-6 and period2:
                     return Outcome("refuted", f"{where}: no limit, x_L(v) alternates: {Y[-2]:.6g}, {Y[-1]:.6g} at "
                                               f"L = {layers}, {layers + 1} (numpy)", data={"step": step})
                 with mpmath.workdps(30):
@@ -301,8 +302,9 @@ def api_layers(instances: Sequence[dict], label: str = "api", about: str = "stat
                     return Outcome("refuted", f"{where}: x_L settles at {Y[-2]:.12g}, the statement says "
                                               f"{target:.12g} (numpy, L = {layers})", data={"gap": gap})
                 return Outcome("undecided", f"{where}: not settled at L = {layers} (|Δ| = {step:.1e})")
-        return Outcome("holds", f"{len(figs)} measurements agree; e.g. {figs[0]}" if figs else "nothing measured",
-                       data={"n": len(figs)})
+        if not figs:  # nothing measured is no evidence either way
+            return Outcome("undecided", "nothing measured")
+        return Outcome("holds", f"{len(figs)} measurements agree; e.g. {figs[0]}", data={"n": len(figs)})
 
     return Evidence("numpy", run, label=label, about=about, budget=budget,
                     description="numpy API propagate (float64) to the statement's limit (or its existence)")

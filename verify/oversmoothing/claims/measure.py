@@ -697,7 +697,8 @@ RANK_ONE = Claim(
     reading="'Falls to 1' is read as: NumRank(P^L X_0) = 1 at some finite depth L (and after), i.e. "
             "sign(NumRank − 1) = 0.  Checked in exact arithmetic (P^L X_0 in rationals, NumRank − 1 = Σ_{k≥2}σ_k²/σ_1² "
             "computed without a difference, so its sign is certain however small it is) at L = 1, 4, 16, 64, 256, "
-            "1024.",
+            "1024. These depths refute 'for every L', and make 'at some L' implausible; 'at no finite L' follows "
+            "from rank(P^L X_0) = rank(P X_0) for L >= 1 (P is diagonalisable, so ker P^L = ker P), argued in the note, not machine-checked.",
     evidence=[
         at_points(_RANK_POINTS, label="depths",
                   description="NumRank(P^L X_0) − 1 at L = 1, 4, 16, 64, 256, 1024 on K_{1,3}, P_3, P_4, K_{2,3}, K_4 "

@@ -102,6 +102,9 @@ def _gram_kernels(dtype) -> Evidence:
         from .kq_quantities import rel_parts
 
         (part,) = rel_parts(prop)
+        if part.rel != "==":
+            return Outcome("undecided", f"this evidence compares the two sides for equality; the statement says "
+                                        f"'{part.rel}'")
         eps = float(np.finfo(dtype).eps)
         Gc = encoding_gram(SEED_N, SEED_P, convention="seed-code", dtype=dtype).astype(np.float64)
         Ed = sinusoidal_encoding(SEED_N, SEED_P, convention="seed-code", dtype=dtype)

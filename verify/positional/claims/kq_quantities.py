@@ -408,6 +408,8 @@ def threshold_sweep(reading: dict, brackets: dict, label: str = "", budget: floa
                             fig += f"; arb: {cert['text']}"
                         return Outcome("refuted", fig, f"flip points: {'; '.join(flips)}", data=out)
                 tested.append(f"{t}={fmt(v, 6)}")
+        if not tested:  # no threshold of the statement was examined: no evidence either way
+            return Outcome("undecided", "no threshold of the statement is among the bracketed ones")
         fig = (f"{what + ': ' if what else ''}the statement holds exactly for " + ", ".join(flips)
                + f"; under the condition it holds at {', '.join(tested)}"
                + (f" (the reading {', '.join(outside)} is outside the condition)" if outside else ""))

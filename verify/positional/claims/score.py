@@ -483,6 +483,8 @@ def _under_condition(prop: Prop) -> Outcome:
     every vanishing product set to 0 (each choice in turn), the other entries random, at fixed sizes;
     ``refuted`` with such a point, else ``undecided``."""
     stmt = prop.statement
+    if not isinstance(stmt, Rel) or stmt.rel != "==":
+        return Outcome("undecided", "the conditional expansion decides equalities only")
     zero = _vanishing(prop.condition)
     dd = sp.expand(sp.block_collapse(stmt.lhs) - sp.block_collapse(stmt.rhs))
     terms = [t for t in sp.Add.make_args(dd) if t != 0 and not isinstance(t, sp.ZeroMatrix)]
