@@ -35,7 +35,7 @@ from verify.positional.checks import sum_identity
 from .. import general_proofs as gp
 from .. import theory as th
 from ..kernel_claims import power_mean_limit_float_evidence
-from ..quantities import M, P, card, eta, gmean, m, mpos, n_, q, u_, vmax, vmin, vsum
+from ..quantities import M, P, _arb_sum, _vals, card, eta, gmean, m, mpos, n_, q, u_, vmax, vmin, vsum
 from .inputs import RANDOM, SPREAD, TIES, TWO_LEVEL
 
 try:
@@ -76,19 +76,6 @@ N_ = card(mpos)
 
 def _sum(f: Any) -> sp.Sum:
     return sp.Sum(f, (u_, 1, N_))
-
-
-def _vals(v: Any) -> list:
-    if isinstance(v, sp.Tuple):
-        return list(v.args)
-    raise TypeError("explicit forms need a concrete tuple of messages")
-
-
-def _arb_sum(xs: Any) -> Any:
-    out = flint.arb(0)
-    for x in xs:
-        out = out + x
-    return out
 
 
 hsum = quantity(

@@ -46,6 +46,7 @@ import sympy as sp
 from verify.core.claim import Evidence, Outcome, Prop
 from verify.core.evaluate import CannotEvaluate, evaluate
 from verify.core.statement import Lim, Quantity, Rel, Statement, describe_instance, instantiate, quantity, satisfies
+from verify.core.symbolic import every_part  # noqa: F401 - re-exported for the measure claims
 
 try:
     import flint
@@ -1182,25 +1183,3 @@ def _where(inst: dict) -> str:
         else:
             out[k] = v
     return describe_instance(out)
-
-
-def every_part(pieces: Sequence[Evidence], label: str = "", about: str = "statement", budget: float = 60.0,
-               description: str = "") -> Evidence:
-    """One piece of evidence made of several (one derivation per part of an ``All``): ``holds`` only when
-    every piece holds, ``refuted`` when one refutes, else ``undecided``."""
-    pieces = tuple(pieces)
-
-    def run(prop: Prop) -> Outcome:
-        outs = [ev.execute(prop) for ev in pieces]
-        for ev, o in zip(pieces, outs):
-            if o.finding == "refuted":
-                return Outcome("refuted", f"{ev.label or ev.kind}: {o.figure}", o.detail, data=o.data, tex=o.tex)
-        figure = "; ".join(f"{ev.label or ev.kind}: {o.figure}" for ev, o in zip(pieces, outs))
-        detail = "\n\n".join(f"[{ev.label or ev.kind}] {o.figure}\n{o.detail}" for ev, o in zip(pieces, outs))
-        if all(o.finding == "holds" for o in outs):
-            return Outcome("holds", figure, detail)
-        return Outcome("undecided", figure, detail)
-
-    return Evidence(pieces[0].kind, run, label=label, about=about, budget=budget,
-                    description=description or "every part: " + "; ".join(ev.description for ev in pieces))
-
