@@ -131,7 +131,7 @@ def test_bad_signature_and_options(user_file):
 def test_cli_exit_status_and_repro_line(user_file, capsys):
     assert main(["check", "softmax", f"{user_file}:nan_out", "--dtype", "float64", "--case", "t=1)"]) == 1
     out = capsys.readouterr().out
-    assert "reproduce a failing case" in out and "--show" in out
+    assert "the line that reproduces each" in out and "--show" in out
     assert main(["check", "softmax", "verify", "--dtype", "float32", "--case", "ties", "--json"]) == 0
     (rec,) = json.loads(capsys.readouterr().out)
     assert rec["status"] == "ok" and rec["dtype"] == "float32"

@@ -25,6 +25,7 @@ class Case:
     num_segments: int
     param: float
     why: str = ""
+    eta: float = 0.0  # degree scaling |N|^eta; cases with eta != 0 only run for targets that accept ``eta``
 
     @property
     def dtype(self) -> np.dtype:
@@ -37,7 +38,8 @@ class Case:
                 f"dtype=np.{dt})\n"
                 f"index = np.array({self.index.tolist()})\n"
                 f"num_segments = {self.num_segments}\n"
-                f"{'t' if 'softmax' in self.name else 'q'} = {_pylit(self.param)}")
+                f"{'t' if self.name.startswith('softmax') else 'q'} = {_pylit(self.param)}"
+                + (f"\neta = {_pylit(self.eta)}" if self.eta else ""))
 
 
 def _pylit(v: float) -> str:
@@ -62,10 +64,10 @@ def _ordinary(rng, dtype, scale=1.0, positive=False, channels=3, sizes=(1, 2, 3,
 
 
 def _case(kind: str, name: str, dtype: np.dtype, x, index, param: float, why: str,
-          num_segments: int | None = None) -> Case:
+          num_segments: int | None = None, eta: float = 0.0) -> Case:
     ns = int(index.max()) + 1 if num_segments is None else num_segments
     return Case(f"{kind}({name})", np.ascontiguousarray(x, dtype=dtype), index.astype(np.int64), ns,
-                float(param), why)
+                float(param), why, float(eta))
 
 
 def softmax_cases(dtype=np.float64) -> list[Case]:
@@ -119,6 +121,29 @@ def power_mean_cases(dtype=np.float64) -> list[Case]:
     zeros[::4] = 0
     add("q=-1, zeros", zeros, idx, -1.0, "a zero neighbour makes the harmonic mean 0")
     add("q=2, empty segments", x, idx, 2.0, "segments 6 and 7 have no neighbours: expected 0", num_segments=8)
+    return out
+
+
+#: The degree-scaling exponents checked besides eta = 0 when the target accepts ``eta``.
+ETAS = (0.5, 1.0, -1.0)
+
+
+def eta_cases(kind: str, dtype=np.float64) -> list[Case]:
+    """Cases at eta in :data:`ETAS` (the eta = 0 cases are the ordinary ones).
+
+    The multiplier ``|N|^eta`` is checked on an ordinary parameter, a limit and empty segments (whose
+    result is 0 for every eta, although ``0**-1`` is infinite), on neighbourhoods of sizes 1..13: an
+    implementation that scales by the wrong power of ``|N|`` but is right at eta = 0 fails here.
+    """
+    base = {c.name: c for c in CASES[kind](dtype)}
+    picks = (["softmax(t=1)", "softmax(t=inf)", "softmax(t=2, empty segments)"] if kind == "softmax"
+             else ["power_mean(q=2)", "power_mean(q=0)", "power_mean(q=inf)", "power_mean(q=2, empty segments)"])
+    out = []
+    for eta in ETAS:
+        for name in picks:
+            c = base[name]
+            out.append(Case(f"{name[:-1]}, eta={eta:g})", c.x, c.index, c.num_segments, c.param,
+                            f"degree scaling |N|^{eta:g} ({c.why})", eta))
     return out
 
 

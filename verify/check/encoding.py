@@ -99,7 +99,8 @@ def textbook_encoding(n: int, p: int, dtype: Any = np.float64) -> np.ndarray:
 #: Built-in targets: name -> (f(n, p), description).
 BUILTINS: dict[str, tuple[Callable, str]] = {
     "seed": (seed_get_E, "the seed's get_E, verbatim (p x n, float64 only; it is the seed-code convention)"),
-    "verify": (verify_encoding, "this package's sinusoidal_encoding, in the checked convention and layout"),
+    "verify": (verify_encoding, "verify.positional.encoding.sinusoidal_encoding (this package's), in the "
+               "checked convention and layout"),
     "textbook": (textbook_encoding, "the PyTorch-tutorial Transformer encoding in numpy, positions first "
                  "(n x p: use --positions-first)"),
 }
@@ -277,6 +278,13 @@ class EncodingKind:
             sig.bind(1, 1)
         except TypeError:
             raise _check_error(f"TARGET must accept f(n, p) (two positive integers): its signature is {sig}") from None
+
+    def dtype_unavailable(self, fn: Callable, dtype: np.dtype, options: dict) -> str:
+        """Why ``fn`` cannot be asked for a ``dtype`` result ('' when it can): float32 needs ``dtype=``."""
+        if np.dtype(dtype) != np.float64 and "dtype" not in _params(fn):
+            return (f"--dtype {np.dtype(dtype).name} cannot be requested from a function without a `dtype=` "
+                    f"parameter (an encoding f(n, p) is checked in float64; give f a dtype= parameter)")
+        return ""
 
     # --- cases
     def cases(self, dtype, options: dict) -> list:
