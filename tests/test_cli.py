@@ -203,3 +203,131 @@ def test_prove_fails_when_a_mutant_survives(toy, capsys):
     assert main(["prove", "--mutants", "--no-progress"]) == 1
     out = capsys.readouterr().out
     assert "survived" in out and "toy.alg.square[mutant:reordered]" in out
+
+
+# --- the terminal at 80 columns, plain text, one command for everything ----------------------------------------
+
+
+def _long_id_topic():
+    """A toy claim with a long id and a LaTeX-heavy statement and condition."""
+    long_id = "toy.alg.a_rather_long_claim_identifier_x"
+    cond = sp.Eq(x, 0)
+    claim = Claim(long_id, "Toy 3", "a product that vanishes under its condition", Rel(x * y, 0), "holds_if",
+                  [at_points([{x: 0, y: 2}], about="condition"), counterexample({x: 1, y: 2})],
+                  condition=cond)
+    return long_id, claim
+
+
+def test_list_at_80_columns_keeps_ids_whole_and_prints_plain_text(toy, monkeypatch, capsys):
+    t = toy()
+    long_id, claim = _long_id_topic()
+    monkeypatch.setattr(topic_mod, "load_topics", lambda: [Topic("toy", "Toy topic", [*t.claims, claim])])
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    assert max(len(line) for line in out.splitlines()) <= 80
+    assert long_id in out, "a claim id was cut"
+    assert "\\" not in out and "$" not in out, "raw LaTeX in the table"
+    assert "(x + y)^2" in out and "if x = 0" in out
+
+
+def test_list_ids_are_cut_without_the_id_column_width(toy, monkeypatch, capsys):
+    """The mutant of the check above: a table at 80 columns with a narrow id column cuts the long id."""
+    import verify.progress as progress
+
+    t = toy()
+    long_id, claim = _long_id_topic()
+    monkeypatch.setattr(topic_mod, "load_topics", lambda: [Topic("toy", "Toy topic", [*t.claims, claim])])
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setattr(progress, "_id_width", lambda ids: 12)
+    monkeypatch.setattr(progress, "NARROW", 0)
+    main(["list"])
+    assert long_id not in capsys.readouterr().out
+
+
+def test_prove_at_80_columns(toy, monkeypatch, capsys):
+    t = toy()
+    long_id, claim = _long_id_topic()
+    monkeypatch.setattr(topic_mod, "load_topics", lambda: [Topic("toy", "Toy topic", [*t.claims, claim])])
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main(["prove", "--no-progress", "--mutants"]) == 0
+    out = capsys.readouterr().out
+    assert max(len(line) for line in out.splitlines() if "pytest" not in line) <= 80
+    assert long_id in out and "holds_if" in out and "if x = 0" in out
+    assert "\\" not in out.split("mutants killed")[0]
+
+
+def test_report_prints_the_prove_table_and_its_status(toy, tmp_path, capsys):
+    toy()
+    assert main(["report", "--tex-only", "-o", str(tmp_path / "r"), "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "verify prove: 2 claims" in out and "2/2 verdicts as recorded" in out and "mutants killed: 2/2" in out
+    toy(wrong_record=True)
+    assert main(["report", "--tex-only", "-o", str(tmp_path / "s"), "--no-progress"]) == 1
+    assert "1/2 verdicts as recorded" in capsys.readouterr().out
+
+
+def test_report_computes_each_piece_of_evidence_once(toy, tmp_path, monkeypatch):
+    import verify.core.runner as runner
+
+    t = toy()
+    calls = []
+    real = runner.run_many
+
+    def counting(todo, jobs=1):
+        todo = list(todo)
+        calls.extend(k for k, _, _ in todo)
+        return real(todo, jobs=jobs)
+
+    monkeypatch.setattr(runner, "run_many", counting)
+    assert main(["report", "--tex-only", "-o", str(tmp_path / "r"), "--no-progress"]) == 0
+    assert len(calls) == len(set(calls)) > 0
+    n_items = sum(len(c.evidence) for c in t.claims) + sum(len(c.mutants) * len(c.evidence) for c in t.claims)
+    assert len(calls) == n_items
+
+
+def test_no_pdflatex_hint_says_how_to_compile(toy, tmp_path, monkeypatch, capsys):
+    toy()
+    monkeypatch.setattr(build_mod.shutil, "which", lambda name: None)
+    main(["report", "-o", str(tmp_path / "rep"), "--no-progress"])
+    err = capsys.readouterr().err
+    assert "latexmk -pdf report.tex" in err and "twice" not in err
+
+
+def test_extra_sections_are_placed_front_and_appendix(toy, tmp_path):
+    from verify.core.runner import run_evidence, run_mutants
+    from verify.report.build import ReportSection, render_main
+
+    t = toy()
+    res = {t.name: run_evidence(t.claims)}
+    mut = {t.name: run_mutants(t.claims)}
+    tex = render_main([t], res, {}, mut, sections=[
+        ReportSection("Third-party implementations", r"\emph{survey table}", "appendix"),
+        ReportSection("A front note", "front body", "front")])
+    assert tex.index("front body") < tex.index(r"\tableofcontents") < tex.index(r"\appendix") \
+        < tex.index(r"\emph{survey table}")
+    with pytest.raises(ValueError, match="placement"):
+        ReportSection("x", "y", "middle")
+
+
+def test_a_figure_that_names_no_claim_is_reported(toy, tmp_path, capsys):
+    toy()
+    main(["report", "-o", str(tmp_path / "rep"), "--no-progress"])
+    assert "figures/toy.pdf: its caption names no claim" in capsys.readouterr().err
+
+
+def test_a_figure_floats_at_the_claim_it_names(toy):
+    from verify.core.runner import run_evidence, run_mutants
+    from verify.report.build import render_main
+
+    t = toy()
+    res = {t.name: run_evidence(t.claims)}
+    mut = {t.name: run_mutants(t.claims)}
+    named = Figure("figures/toy.pdf", r"A toy figure (\texttt{toy.alg.square}).", "fig:toy")
+    tex = render_main([t], res, {t.name: [named]}, mut)
+    assert r"\expandafter\def\csname vf@toy.alg.square\endcsname{Figure~\ref{fig:toy}" in tex
+    assert r"\expandafter\def\csname vff@toy.alg.square\endcsname{\begin{figure}" in tex
+    assert "Figures: Toy topic" not in tex  # not repeated at the end of the topic
+    unnamed = Figure("figures/toy.pdf", "A toy figure.", "fig:toy")
+    tex = render_main([t], res, {t.name: [unnamed]}, mut)
+    assert "vf@toy.alg.square" not in tex and "Figures: Toy topic" in tex

@@ -7,7 +7,7 @@ import re
 
 def test_install_and_test_commands_are_literal(repo_root):
     text = (repo_root / "README.md").read_text()
-    assert "pip install -e '.[test]' && verify prove && verify report -o verify-report" in text
+    assert "pip install -e '.[test]' && verify report -o verify-report" in text
     assert "\n```bash\npython -m pytest\n```" in text
     ci = (repo_root / ".ci" / "run").read_text()
     assert "\npython -m pytest\n" in ci, ".ci/run must run the README's test command"

@@ -361,6 +361,62 @@ def test_eta_huge_degree_scaling():
     assert out[0] == pytest.approx(1.0, rel=1e-12)
 
 
+@pytest.mark.parametrize("eta", [1e19, -1e19, 1e300, -1e300, 1.7976931348623157e308, -5e3, 5e3])
+@pytest.mark.parametrize("channels", [1, 6])
+def test_huge_eta_overflows_or_underflows_as_the_exact_value(eta, channels):
+    """|N|^eta beyond the float64 range: +-inf / +-0 exactly as the exact value (sign of the result,
+    0 stays 0, |N| = 1 gives the result itself), no RuntimeWarning (issue 10: eta = 1e19 gave 0.0
+    where the value is inf, with an int64 cast warning)."""
+    x = np.tile(np.array([1.0, 2.0, -3.0, 0.0, 0.0, 5.0])[:, None], (1, channels))
+    index = np.array([0, 0, 1, 2, 2, 3])           # sizes 2, 1, 2 (zeros), 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(all="raise"):
+            s = softmax_aggregate(x, index, 4, 1.0, eta)
+            p = power_mean_aggregate(np.abs(x), index, 4, 3.3, eta)
+    big = math.inf if eta > 0 else 0.0
+    np.testing.assert_array_equal(s[:, 0], [big, -3.0, 0.0, 5.0])
+    np.testing.assert_array_equal(p[:, 0], [big, 3.0, 0.0, 5.0])
+    assert (np.signbit(s[:, 0]) == [False, True, False, False]).all()
+    for v, ref in ((s, softmax_aggregate_mp([1.0, 2.0], 1.0, eta, dps=30)),
+                   (p, power_mean_aggregate_mp([1.0, 2.0], 3.3, eta, dps=30))):
+        assert v[0, 0] == float(ref)                  # mpmath: the exact value overflows / underflows
+
+
+def test_eta_applied_before_rounding_to_subnormal():
+    """The |N|^eta factor lifts a subnormal result: it must be applied to the unrounded value
+    (issue 10: up to ~8,000 ulps off), on both channel paths, softmax and power mean."""
+    x = np.tile([1e-315, 3e-315], 25)[:49]
+    idx = np.zeros(49, dtype=np.int64)
+    for C in (1, 6):
+        X = np.tile(x[:, None], (1, C))
+        for t in (1.0, 0.0, -2.0):
+            ref = softmax_aggregate_mp(list(x), t, 2.5, dps=40)
+            err = ulp_errors(softmax_aggregate(X, idx, 1, t, eta=2.5)[:, :1], [[ref]], np.float64)
+            assert err.max() <= 1.0, (C, t, err)
+        for q in (2.0, 0.5, -1.0, 0.0):
+            ref = power_mean_aggregate_mp(list(x), q, 2.5, dps=40)
+            err = ulp_errors(power_mean_aggregate(X, idx, 1, q, eta=2.5)[:, :1], [[ref]], np.float64)
+            assert err.max() <= 2.0, (C, q, err)
+    # a mean that rounds to 0 before the factor (cancellation of subnormals; a single tiny
+    # value among zeros), next to an all-zero channel (exactly 0) and an ordinary channel
+    tiny = 5e-324
+    X = np.zeros((24, 6))
+    X[:3, 0] = [tiny, -tiny, tiny]
+    X[0, 1] = tiny
+    X[:, 3] = np.arange(24.0)
+    idx = np.zeros(24, dtype=np.int64)
+    for C in (1, 6):
+        for fn, arg, vals in ((softmax_aggregate, 0.0, X), (power_mean_aggregate, 1.0, np.abs(X))):
+            out = fn(vals[:, :max(C, 4)], idx, 1, arg, eta=2.5)
+            for c in range(out.shape[1]):
+                mp_fn = softmax_aggregate_mp if fn is softmax_aggregate else power_mean_aggregate_mp
+                ref = mp_fn(list(vals[:, c]), arg, 2.5, dps=40)
+                err = ulp_errors(out[:, c:c + 1], [[ref]], np.float64)
+                assert err.max() <= 1.0, (fn.__name__, C, c, out[0, c], ref)
+            assert out[0, 2] == 0.0
+
+
 def test_dtypes():
     rng = np.random.default_rng(10)
     index, N = _graph(rng)
@@ -569,3 +625,70 @@ def test_sweep_float32_softmax_is_correctly_rounded():
     assert res.max_ulp_all <= 0.5 + 1e-6
     assert res.median_ulp <= res.p99_ulp <= res.max_ulp
     assert {c.name for c in res.worst} <= {c.name for c in res.cases}
+
+
+# ----------------------------------------------------------------------------
+# threads
+# ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("which", ["softmax", "power_mean_3.3", "power_mean_0.01", "geometric"])
+def test_threads_give_bitwise_identical_results(monkeypatch, which):
+    """The blocks are cut independently of the thread count: 1, 2 and 3 threads agree bitwise
+    (uniform, ragged and two-pass blocks: _BLOCK is lowered so that all three occur)."""
+    import verify.aggregation.kernels as K
+    monkeypatch.setattr(K, "_PARALLEL_MIN", 0)
+    monkeypatch.setattr(K, "_BLOCK", 1 << 12)
+    rng = np.random.default_rng(31)
+    sizes = np.concatenate([rng.integers(1, 30, size=300), [200, 500]])
+    index = np.repeat(np.arange(len(sizes)), sizes)
+    index = index[rng.permutation(len(index))]
+    x = 0.1 + rng.random((len(index), 9)) * 10.0 ** rng.uniform(-3, 3, size=(len(index), 9))
+    fn = {"softmax": lambda: softmax_aggregate(x, index, len(sizes) + 2, 0.7, eta=0.5),
+          "power_mean_3.3": lambda: power_mean_aggregate(x, index, len(sizes) + 2, 3.3),
+          "power_mean_0.01": lambda: power_mean_aggregate(x, index, len(sizes) + 2, 0.01),
+          "geometric": lambda: segment_geometric_mean(x, index, len(sizes) + 2)}[which]
+    outs = []
+    for nth in ("1", "2", "3"):
+        monkeypatch.setenv("VERIFY_NUM_THREADS", nth)
+        outs.append(fn())
+    for o in outs[1:]:
+        np.testing.assert_array_equal(o, outs[0])
+    # and the result is the right one: within the segment's range (empty segments: fill 0)
+    lo = _bruteforce(x, index, len(sizes) + 2, lambda r: r.min(axis=0))
+    hi = _bruteforce(x, index, len(sizes) + 2, lambda r: r.max(axis=0))
+    scale = 1.0 if which != "softmax" else np.bincount(index, minlength=len(sizes) + 2)[:, None] ** 0.5
+    assert np.all(outs[0] >= lo * scale * (1 - 1e-12)) and np.all(outs[0] <= hi * scale * (1 + 1e-12))
+
+
+def test_threads_raise_the_first_bad_entry(monkeypatch):
+    """A NaN found by a worker thread raises the same ValueError (first position, row-major)."""
+    import verify.aggregation.kernels as K
+    monkeypatch.setattr(K, "_PARALLEL_MIN", 0)
+    monkeypatch.setattr(K, "_BLOCK", 1 << 10)
+    monkeypatch.setenv("VERIFY_NUM_THREADS", "2")
+    rng = np.random.default_rng(32)
+    index = rng.integers(0, 200, size=3000)
+    x = rng.random((3000, 6))
+    x[2500, 3] = np.nan
+    x[1700, 1] = -1.0
+    with pytest.raises(ValueError, match=r"x\[1700, 1\] = -1.0"):
+        power_mean_aggregate(x, index, 200, 2.0)
+    with pytest.raises(ValueError, match=r"x\[2500, 3\] is NaN"):
+        softmax_aggregate(x, index, 200, 1.0)
+    monkeypatch.setenv("VERIFY_NUM_THREADS", "zero")
+    with pytest.raises(ValueError, match="VERIFY_NUM_THREADS"):
+        softmax_aggregate(x, index, 200, 1.0)
+
+
+@pytest.mark.parametrize("kmax", [2, 65536, 65537, 200_000, 262_144, 262_145, 1 << 20])
+def test_layout_argsort_is_the_stable_argsort(monkeypatch, kmax):
+    """The radix argsort of the layout (one digit, split by the high digit, or two digits) is
+    np.argsort(kind='stable'), on one and on two threads."""
+    import verify.aggregation.kernels as K
+    rng = np.random.default_rng(kmax)
+    key = rng.integers(0, kmax, size=300_000)
+    key[:3] = kmax - 1                           # the largest key occurs
+    ref = np.argsort(key, kind="stable")
+    for nth in ("1", "2"):
+        monkeypatch.setenv("VERIFY_NUM_THREADS", nth)
+        np.testing.assert_array_equal(K._stable_argsort_small(key, kmax), ref)

@@ -78,6 +78,7 @@ def make_figures(outdir: Path) -> list[Figure]:
     for val, name, col in ((min(m), "min", "C2"), (sum(m) / n, "mean", "C1"), (max(m), "max", "C3")):
         ax.axhline(val, color=col, ls="--", lw=1, label=f"{name} = {val:.3g}")
     ax.set_xscale("symlog", linthresh=1e-2)
+    ax.set_xticks([-1e3, -1e1, -1e-1, 0, 1e-1, 1e1, 1e3])  # every other decade: labels do not collide
     ax.set_xlabel(r"$\lambda$ (symlog; linear for $|\lambda| < 10^{-2}$)")
     ax.set_ylabel(r"$S(\lambda,0)$")
     ax.set_title(r"Softmax aggregation of $m = (" + ", ".join(FIGURE_M) + r")$: min $\leftarrow$ mean "
@@ -89,7 +90,9 @@ def make_figures(outdir: Path) -> list[Figure]:
     figures.append(Figure("figures/agg_softmax_lambda.pdf",
                           r"Softmax aggregation $S(\lambda, 0)$ of one neighbourhood against $\lambda$: strictly "
                           r"increasing from the min ($\lambda\to-\infty$) through the mean ($\lambda = 0$) to the "
-                          r"max ($\lambda\to\infty$); for $\eta \ne 0$ every value scales by $|\mathcal N|^\eta$.",
+                          r"max ($\lambda\to\infty$); for $\eta \ne 0$ every value scales by $|\mathcal N|^\eta$ (claims "
+                          r"\texttt{agg.softmax.limit\_max}, \texttt{agg.softmax.limit\_min}, "
+                          r"\texttt{agg.softmax.at\_zero}, \texttt{agg.softmax.derivative\_variance}).",
                           "fig:agg-softmax-lambda"))
 
     # --- M_q ------------------------------------------------------------------------------------
@@ -104,6 +107,7 @@ def make_figures(outdir: Path) -> list[Figure]:
     for qv, (val, _, col) in zip((-1.0, 0.0, 1.0), marks[1:4]):
         ax.plot([qv], [val], "o", color=col, ms=5)
     ax.set_xscale("symlog", linthresh=1e-1)
+    ax.set_xticks([-1e3, -1e2, -1e1, -1, 0, 1, 1e1, 1e2, 1e3])
     ax.set_xlabel(r"$q$ (symlog; linear for $|q| < 0.1$)")
     ax.set_ylabel(r"$M_q(m)$")
     ax.set_title(r"Power mean of $m = (" + ", ".join(FIGURE_M) + r")$ is non-decreasing in $q$")
@@ -113,7 +117,8 @@ def make_figures(outdir: Path) -> list[Figure]:
     plt.close(fig)
     figures.append(Figure("figures/agg_power_mean_q.pdf",
                           r"Power mean $M_q$ of the same neighbourhood against $q$ with the classical means "
-                          r"marked (dots: the exact values at $q = -1, 0, 1$); $P(q,\eta) = |\mathcal N|^\eta M_q$.",
+                          r"marked (dots: the exact values at $q = -1, 0, 1$); $P(q,\eta) = |\mathcal N|^\eta M_q$ (claims "
+                          r"\texttt{agg.pm.*}).",
                           "fig:agg-power-mean-q"))
 
     # --- gap and bound -----------------------------------------------------------------------------
@@ -150,7 +155,8 @@ def make_figures(outdir: Path) -> list[Figure]:
                           r"right of the grey line) and the bound valid for all $\lambda > 0$. Right: the ratio "
                           r"distance/bound stays below $1$; for the tight bound it tends to $1$ when every "
                           r"non-maximiser sits at $\max - \Delta$ (dotted: two maximisers, three at "
-                          r"$\max - \Delta$).", "fig:agg-softmax-gap"))
+                          r"$\max - \Delta$; claims \texttt{agg.softmax.gap\_bound}, \texttt{agg.softmax.gap\_bound\_all}).",
+                          "fig:agg-softmax-gap"))
 
     figures.extend(_kernel_figure(outdir, plt))
     return figures
@@ -161,26 +167,57 @@ def _kernel_figure(outdir: Path, plt) -> list[Figure]:
 
     if not kernels_available():
         return []
-    from .kernel_claims import kernel_errors
+    from .accuracy import KAPPA_ILL, sweep
+    from .kernel_claims import ULP_BOUND
 
-    data = kernel_errors()
-    fig, axes = plt.subplots(1, 2, figsize=(6.4, 3.0), sharey=True)
+    cases = {(k, d): sweep(k, d, seed=0).cases for k in ("softmax", "power_mean") for d in ("float32", "float64")}
+    fig, axes = plt.subplots(1, 2, figsize=(6.5, 2.9), sharey=True)
+    bins = np.concatenate([[0], np.logspace(-2, 4, 49)])
     for ax, kind in zip(axes, ("softmax", "power_mean")):
         for dtype, col in (("float32", "C0"), ("float64", "C1")):
-            err = np.asarray(data[(kind, dtype)], dtype=float)
-            err = err[np.isfinite(err)]
-            bins = np.concatenate([[0], np.logspace(-2, 4, 49)])
-            ax.hist(np.clip(err, 0, 1e4), bins=bins, histtype="step", lw=1.4, color=col, label=dtype)
+            well = np.asarray([c.max_ulp_well for c in cases[(kind, dtype)]], dtype=float)
+            well = well[np.isfinite(well)]
+            ax.hist(np.clip(well, 0, 1e4), bins=bins, histtype="step", lw=1.4, color=col,
+                    label=f"{dtype}, values with $\\kappa \\leq {KAPPA_ILL:g}$")
+            ill = np.asarray([c.max_ulp for c in cases[(kind, dtype)] if c.ill_conditioned], dtype=float)
+            ill = ill[np.isfinite(ill)]
+            if ill.size:
+                ax.hist(np.clip(ill, 0, 1e4), bins=bins, histtype="step", lw=1.1, ls=":", color=col,
+                        label=f"{dtype}, cases with $\\kappa > {KAPPA_ILL:g}$ (all values)")
+        ax.axvline(ULP_BOUND, color="k", lw=0.9, ls="--")
+        ax.text(ULP_BOUND * 1.25, 0.97, f"bound {ULP_BOUND:g} ULP\n($\\kappa \\leq {KAPPA_ILL:g}$)",
+                transform=ax.get_xaxis_transform(), va="top", fontsize=7.5)
         ax.set_xscale("symlog", linthresh=1e-2)
-        ax.set_xlabel("error (ULP)")
-        ax.set_title(kind.replace("_", " "))
+        ax.set_xticks([0, 1e-2, 1, 1e2, 1e4])
+        ax.set_xlim(0, 2e4)
+        ax.set_xlabel("worst error of a case (ULP)")
+        ax.set_title(kind.replace("_", " "), fontsize=9)
         ax.grid(alpha=0.3)
     axes[0].set_ylabel("cases")
-    axes[0].legend(fontsize=8)
-    fig.suptitle("Worst kernel error per sweep case against the mpmath reference (seed 0)", fontsize=9, y=1.02)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=2, fontsize=7.5, frameon=False,
+               bbox_to_anchor=(0.5, -0.16))
+    fig.tight_layout()
     _save(fig, outdir, "agg_kernel_ulp")
     plt.close(fig)
+    over = {k: [c for c in cases[(k, "float64")] if c.max_ulp > ULP_BOUND] for k in ("softmax", "power_mean")}
+    n_over = sum(len(v) for v in over.values())
+    n_ill = sum(c.ill_conditioned for v in over.values() for c in v)
+    kap = max((c.condition_number for v in over.values() for c in v), default=0.0)
+    per_kappa = max(c.max_ulp_per_kappa for v in cases.values() for c in v)
+    well = max(c.max_ulp_well for v in cases.values() for c in v)
+    explain = (rf"{n_over} float64 cases exceed {ULP_BOUND:g} ULP ({len(over['softmax'])} softmax, "
+               rf"{len(over['power_mean'])} power mean); {n_ill} of them contain an ill-conditioned value "
+               rf"(condition number $\kappa$ up to {kap:.0f}: a mean of mixed-sign messages close to $0$, "
+               rf"near-ties at large $|t|$, huge spreads of $x$ for the power mean), where no floating-point "
+               rf"evaluation can do better than about $\kappa$ ULP; divided by $\max(1, \kappa)$ every error "
+               rf"is at most {per_kappa:.1f} ULP." if n_over else
+               rf"No case exceeds {ULP_BOUND:g} ULP.")
     return [Figure("figures/agg_kernel_ulp.pdf",
-                   r"Distribution over the accuracy sweep's cases of each case's worst error in ULP, per kernel "
-                   r"and dtype (well- and ill-conditioned values together; the claims separate them).",
+                   r"Worst error in ULP of each case of the accuracy sweep (seed 0) against the mpmath reference, "
+                   r"per kernel and dtype. Solid: the values with condition number $\kappa \le "
+                   rf"{KAPPA_ILL:g}$, which the claims \texttt{{agg.kernel.softmax\_accuracy}} and "
+                   rf"\texttt{{agg.kernel.power\_mean\_accuracy}} bound by {ULP_BOUND:g} ULP (dashed line; the "
+                   rf"worst is {well:.1f} ULP). Dotted: the cases holding an ill-conditioned value, all values "
+                   rf"included. " + explain,
                    "fig:agg-kernel-ulp")]

@@ -76,6 +76,9 @@ def _rel_gap(a: Any, b: Any) -> Any:
 
 def _short(v: Any) -> str:
     if isinstance(v, mpmath.matrix):
+        if v.rows * v.cols <= 4:  # small enough to read: the entries, row by row
+            return "[" + ", ".join("[" + ", ".join(fmt(x, 6) for x in (v[r, c] for c in range(v.cols))) + "]"
+                                   for r in range(v.rows)) + "]"
         return f"[{v.rows}x{v.cols} matrix]"
     return fmt(v, 6)
 

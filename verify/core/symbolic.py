@@ -198,6 +198,9 @@ def probe(lhs: Any, rhs: Any, rel: str = "==", trials: int = 40, dps: int = 50, 
 
 def _short(v: Any) -> str:
     if isinstance(v, mpmath.matrix):
+        if v.rows * v.cols <= 4:  # small enough to read: the entries, row by row
+            return "[" + ", ".join("[" + ", ".join(mpmath.nstr(x, 8) for x in (v[r, c] for c in range(v.cols))) + "]"
+                                   for r in range(v.rows)) + "]"
         return f"[{v.rows}x{v.cols} matrix]"
     return mpmath.nstr(v, 8)
 

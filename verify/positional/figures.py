@@ -21,6 +21,9 @@ from .encoding import sinusoidal_encoding
 from .scores import (cross_terms, expected_cat_energy, expected_cross_energy, seed_get_E, seed_get_score)
 
 _META = {"CreationDate": None}
+#: Sizes for figures drawn 6.5 in wide and printed at the text width (16.6 cm): every text at least 7.5 pt.
+_RC = {"font.size": 8, "axes.titlesize": 8, "axes.labelsize": 8, "xtick.labelsize": 7.5,
+       "ytick.labelsize": 7.5, "legend.fontsize": 7.5, "svg.hashsalt": "verify"}
 
 
 def _save(fig, path: Path) -> None:
@@ -31,11 +34,12 @@ def _save(fig, path: Path) -> None:
 def _heat(ax, M, title, cmap="viridis", vmin=None, vmax=None, label="score"):
     im = ax.imshow(M, cmap=cmap, vmin=vmin, vmax=vmax, origin="upper", interpolation="nearest",
                    extent=(0.5, M.shape[1] + 0.5, M.shape[0] + 0.5, 0.5))
-    ax.set_title(title, fontsize=10)
+    ax.set_title(title)
     ax.set_xlabel("position $j$")
     ax.set_ylabel("position $i$")
     cb = ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.04)
     cb.set_label(label)
+    cb.ax.tick_params(labelsize=7.5)
 
 
 def gram_figure(path: Path, n: int = 64, p: int = 256) -> None:
@@ -45,9 +49,9 @@ def gram_figure(path: Path, n: int = 64, p: int = 256) -> None:
     E_f = sinusoidal_encoding(n, p, convention="seed-formula")
     G_form = E_f.T @ E_f
     lim = float(max(np.abs(G_code).max(), np.abs(G_form).max()))
-    fig, axes = plt.subplots(1, 3, figsize=(13.5, 4.0))
-    _heat(axes[0], G_code, "$E^\\top E$, seed code get_E(64, 256)", "RdBu_r", -lim, lim, "$G_{ij}$")
-    _heat(axes[1], G_form, "$E^\\top E$, seed formula (Toeplitz)", "RdBu_r", -lim, lim, "$G_{ij}$")
+    fig, axes = plt.subplots(1, 3, figsize=(6.5, 2.45))
+    _heat(axes[0], G_code, "$E^\\top E$, seed code\nget_E(64, 256)", "RdBu_r", -lim, lim, "$G_{ij}$")
+    _heat(axes[1], G_form, "$E^\\top E$, seed formula\n(Toeplitz)", "RdBu_r", -lim, lim, "$G_{ij}$")
     d = np.arange(n)
     ax = axes[2]
     ax.plot(d, G_code[0, :], "o-", ms=3, lw=1, label="seed code, row $i=1$")
@@ -57,9 +61,10 @@ def gram_figure(path: Path, n: int = 64, p: int = 256) -> None:
     ax.axhline(0, color="0.5", lw=0.6)
     ax.set_xlabel("distance $d = j - i$")
     ax.set_ylabel("$G_{i,i+d}$")
-    ax.set_title("profile along a row", fontsize=10)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
+    ax.set_title("profile along a row")
+    # the legend goes under the panel: inside it would cover the oscillating profiles
+    ax.legend(fontsize=7, handlelength=1.5, loc="upper center", bbox_to_anchor=(0.5, -0.3), frameon=False)
+    fig.tight_layout(w_pad=0.6)
     _save(fig, path)
     plt.close(fig)
 
@@ -76,13 +81,13 @@ def scores_figure(path: Path, n: int = 64, p: int = 256) -> None:
     lo = float(min(S_cat.min(), S_add.min()))
     hi = float(max(S_cat.max(), S_add.max()))
     cl = float(np.abs(C).max())
-    fig, axes = plt.subplots(1, 3, figsize=(13.5, 4.0))
-    _heat(axes[0], S_cat, "$K^\\top Q$, concatenated: $X^\\top X + E^\\top E$", "viridis", lo, hi)
-    _heat(axes[1], S_add, "$K^\\top Q$, added: $(X+E)^\\top(X+E)$", "viridis", lo, hi)
+    fig, axes = plt.subplots(1, 3, figsize=(6.5, 2.5))
+    _heat(axes[0], S_cat, "$K^\\top Q$, concatenated:\n$X^\\top X + E^\\top E$", "viridis", lo, hi, "")
+    _heat(axes[1], S_add, "$K^\\top Q$, added:\n$(X+E)^\\top(X+E)$", "viridis", lo, hi, "")
     rho = np.linalg.norm(C) / np.linalg.norm(S_cat)
-    _heat(axes[2], C, f"difference = cross terms $E^\\top X + X^\\top E$\n"
+    _heat(axes[2], C, f"cross terms $E^\\top X + X^\\top E$\n"
                       f"$\\|C\\|_F/\\|S_{{cat}}\\|_F = {rho:.2f}$", "RdBu_r", -cl, cl, "$C_{ij}$")
-    fig.tight_layout()
+    fig.tight_layout(w_pad=1.2)
     _save(fig, path)
     plt.close(fig)
 
@@ -92,7 +97,7 @@ def cross_energy_figure(path: Path, p: int = 256, draws: int = 100) -> None:
 
     ns = [8, 16, 32, 64, 128, 256]
     ns_line = np.unique(np.geomspace(4, 512, 24).astype(int))
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.0))
+    fig, axes = plt.subplots(1, 2, figsize=(6.5, 2.9))
     ax = axes[0]
     line = []
     for nn in ns_line:
@@ -113,8 +118,8 @@ def cross_energy_figure(path: Path, p: int = 256, draws: int = 100) -> None:
     ax.set_yscale("log")
     ax.set_xlabel("sequence length $n$")
     ax.set_ylabel("$\\mathbb{E}\\,\\|E^\\top X + X^\\top E\\|_F^2$")
-    ax.set_title(f"cross-term energy, seed formula, $p = {p}$", fontsize=10)
-    ax.legend(fontsize=8)
+    ax.set_title(f"cross-term energy, seed formula, $p = {p}$")
+    ax.legend(fontsize=7)
     ax = axes[1]
     for c, pp in enumerate((64, 256, 1024)):
         rho = []
@@ -131,8 +136,8 @@ def cross_energy_figure(path: Path, p: int = 256, draws: int = 100) -> None:
     ax.set_xscale("log", base=2)
     ax.set_xlabel("sequence length $n$")
     ax.set_ylabel("$\\rho = (\\mathbb{E}\\|C\\|_F^2 / \\mathbb{E}\\|S_{cat}\\|_F^2)^{1/2}$")
-    ax.set_title("relative size of the cross terms", fontsize=10)
-    ax.legend(fontsize=8)
+    ax.set_title("relative size of the cross terms")
+    ax.legend(fontsize=7)
     fig.tight_layout()
     _save(fig, path)
     plt.close(fig)
@@ -145,9 +150,12 @@ def make_figures(outdir: Path) -> list[Figure]:
     matplotlib.use("Agg")
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
-    gram_figure(outdir / "pe_gram.pdf")
-    scores_figure(outdir / "pe_scores.pdf")
-    cross_energy_figure(outdir / "pe_cross_energy.pdf")
+    import matplotlib.pyplot as plt
+
+    with plt.rc_context(_RC):
+        gram_figure(outdir / "pe_gram.pdf")
+        scores_figure(outdir / "pe_scores.pdf")
+        cross_energy_figure(outdir / "pe_cross_energy.pdf")
     return [
         Figure("figures/pe_gram.pdf",
                r"$E^\top E$ for $n = 64$, $p = 256$: the seed's code (left; not Toeplitz, diagonal between 127.5 "

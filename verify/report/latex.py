@@ -16,6 +16,7 @@ from ..core.claim import Claim, Squeeze, Step
 from ..core.runner import ClaimResult, MutantResult
 from ..core.statement import Statement, condition_latex
 from ..core.topic import Topic
+from .mathtext import heading, text_to_latex
 
 #: Evidence kinds whose figures are exact or software-arithmetic (mpmath, arb, SymPy): the same on every
 #: machine, so they may stand in the committed derivations.  Figures of other kinds (numpy, Monte Carlo,
@@ -91,7 +92,7 @@ def render_derivation(steps: Sequence[Step], start: Any = None) -> str:
     first = True
     for n, step in enumerate(steps, 1):
         if isinstance(step, Squeeze):
-            lines.append(rf"\dstep{{{n}}}{{squeeze: {escape(step.why)}}}{{{tex(step.lower)} \le f \le "
+            lines.append(rf"\dstep{{{n}}}{{squeeze: {text_to_latex(step.why)}}}{{{tex(step.lower)} \le f \le "
                          rf"{tex(step.upper)}}}")
             for label, sub in (("lower", step.lower_steps), ("upper", step.upper_steps)):
                 if sub:
@@ -99,7 +100,7 @@ def render_derivation(steps: Sequence[Step], start: Any = None) -> str:
                                  + render_derivation(sub))
             first = False
             continue
-        why = escape(step.why) if step.why else ""
+        why = text_to_latex(step.why) if step.why else ""
         if step.lemma:
             lines.append(rf"\dstep{{Lemma {n}}}{{{why}}}{{{tex(step.lhs)} {_rel(step.relation)} {tex(step.rhs)}}}")
             continue
@@ -132,20 +133,23 @@ _DEPTH = {"general": "proved in general", "fixed-size": "proved at fixed sizes",
 
 def render_claim(result: ClaimResult, mutants: Sequence[MutantResult] = ()) -> str:
     c: Claim = result.claim
-    out = [rf"\subsection{{\texttt{{{escape(c.id)}}}: {escape(c.title)}}}\label{{{claim_label(c.id)}}}"]
+    out = [rf"\subsection{{\texttt{{{escape(c.id)}}}: {heading(c.title)}}}\label{{{claim_label(c.id)}}}"]
     rec = c.recorded.replace("_", r"\_")
     verdict = result.verdict.replace("_", r"\_")
     status = "" if result.ok else r" \textbf{(differs from the recorded verdict)}"
     depth = ""
     if c.depth:
-        depth = rf" \quad \textbf{{Depth:}} {_DEPTH[c.depth]}" + (f" ({escape(c.depth_note)})" if c.depth_note else "") + "."
+        depth = (rf" \quad \textbf{{Depth:}} {_DEPTH[c.depth]}"
+                 + (f" ({text_to_latex(c.depth_note)})" if c.depth_note else "") + ".")
     out.append(rf"\noindent\textbf{{Source:}} {escape(c.source)}. \quad \textbf{{Recorded:}} {rec}. "
                rf"\quad \textbf{{Computed:}} {verdict}{status}.{depth}")
+    # the figures that show this claim: defined by the report (figures are drawn at report time)
+    out.append(rf"\verifyfigures{{{c.id}}}")
     if c.corrects:
         out.append(rf"\par\noindent\textbf{{Corrects:}} \texttt{{{escape(c.corrects)}}} "
                    rf"(\ref{{{claim_label(c.corrects)}}}).")
     if c.reading:
-        out.append(rf"\par\noindent\textbf{{Reading:}} {escape(c.reading)}")
+        out.append(rf"\par\noindent\textbf{{Reading:}} {text_to_latex(c.reading)}")
     if c.assumptions:
         out.append(r"\par\noindent\textbf{Assumptions:} " + "; ".join(_math_or_text(a) for a in c.assumptions) + ".")
     if isinstance(c.statement, Statement):
@@ -173,8 +177,16 @@ def render_claim(result: ClaimResult, mutants: Sequence[MutantResult] = ()) -> s
     extras = [rec.tex for rec in result.records if rec.tex and rec.kind in PORTABLE_KINDS]
     out.extend(unicode_to_latex(x) for x in extras)
     if c.note:
-        out.append(r"\par\noindent " + unicode_to_latex(c.note.strip()))
+        out.append(r"\par\noindent " + unicode_to_latex(straight_quotes(c.note.strip())))
     return "\n".join(out) + "\n"
+
+
+def straight_quotes(latex: str) -> str:
+    """``\\"`` written for a double quote (``convention=\\"seed-code\\"``) is LaTeX's umlaut accent: set it
+    as a straight quote.  An umlaut on a vowel (``\\"a``) stays."""
+    import re
+
+    return re.sub(r'\\"(?![aeiouyAEIOUY])', r"\\textquotedbl{}", latex)
 
 
 def _block(obj: Any) -> str:
@@ -211,7 +223,7 @@ def _mutant_table(mutants: Sequence[MutantResult]) -> str:
     rows = []
     for m in mutants:
         mark = "killed" if m.killed else r"\textbf{survived}"
-        rows.append(rf"  \texttt{{{escape(m.mutant.name)}}} & {escape(m.mutant.why)} & {escape(m.expected)} & "
+        rows.append(rf"  \texttt{{{escape(m.mutant.name)}}} & {text_to_latex(m.mutant.why)} & {escape(m.expected)} & "
                     rf"{escape(m.verdict)}, {mark} \\")
     killed = sum(m.killed for m in mutants)
     return ("\\par\\noindent\\textbf{Mutants} (" + f"{killed}/{len(mutants)} killed" + "): the statement changed the "
@@ -235,6 +247,9 @@ def _evidence_table(result: ClaimResult) -> str:
 
 
 def render_summary(results: Iterable[ClaimResult], mutants: Sequence[MutantResult] = ()) -> str:
+    """The table of a topic's claims: id (linked to its section) beside the statement's short form, where
+    in the seed, the computed verdict, the depth of the proof and the mutants killed.  Refuted rows are
+    tinted and their verdict set in bold; a verdict that differs from the recorded one is marked ``!``."""
     killed: dict[str, list[bool]] = {}
     for m in mutants:
         killed.setdefault(m.claim.id, []).append(m.killed)
@@ -243,12 +258,19 @@ def render_summary(results: Iterable[ClaimResult], mutants: Sequence[MutantResul
         mark = "" if r.ok else r" \textbf{!}"
         k = killed.get(r.claim.id, [])
         depth = {"general": "general", "fixed-size": "fixed size", "numeric": "numeric"}.get(r.claim.depth, "")
-        rows.append(rf"  \hyperref[{claim_label(r.claim.id)}]{{\texttt{{{breakable_id(r.claim.id)}}}}} & "
-                    rf"{escape(r.claim.source)} & {escape(r.claim.recorded)} & {escape(r.verdict)}{mark} & "
+        verdict = escape(r.verdict)
+        tint = ""
+        if r.verdict == "refuted":
+            verdict = rf"\textbf{{{verdict}}}"
+            tint = r"\rowcolor{refutedrow}"
+        rows.append(rf"  {tint}\hyperref[{claim_label(r.claim.id)}]{{\texttt{{{breakable_id(r.claim.id)}}}}} & "
+                    rf"{text_to_latex(r.claim.title)} & {escape(r.claim.source)} & {verdict}{mark} & "
                     rf"{escape(depth)} & {sum(k)}/{len(k)} \\")
-    return ("{\\footnotesize\\begin{longtable}{@{}>{\\raggedright}p{0.33\\linewidth} >{\\raggedright}p{0.2\\linewidth} "
-            "l l l l@{}}\n\\toprule\n"
-            "claim & source & recorded & computed & depth & mutants \\\\\n\\midrule\n\\endhead\n"
+    col = r">{\raggedright\arraybackslash}p"
+    return ("{\\footnotesize\\setlength{\\tabcolsep}{3pt}"
+            f"\\begin{{longtable}}{{@{{}}{col}{{0.22\\linewidth}} {col}{{0.33\\linewidth}} "
+            f"{col}{{0.16\\linewidth}} l l l@{{}}}}\n\\toprule\n"
+            "claim & statement (short form) & source & verdict & depth & mutants \\\\\n\\midrule\n\\endhead\n"
             + "\n".join(rows) + "\n\\bottomrule\n\\end{longtable}}")
 
 
@@ -266,6 +288,7 @@ def render_topic(topic: Topic, results: Sequence[ClaimResult], mutants: Sequence
         f"% derivations/{topic.name}.tex -- generated by `verify report` from the claim declarations",
         "% in verify/" + topic.name + "/; do not edit by hand (a test fails when this file is stale).",
         r"\providecommand{\verifymeasured}[1]{(measured at run time: see \texttt{verify prove --json})}",
+        r"\providecommand{\verifyfigures}[1]{}",
         rf"\section{{{escape(topic.title)}}}\label{{sec:{topic.name}}}",
     ]
     if topic.intro:
