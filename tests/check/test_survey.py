@@ -66,7 +66,7 @@ def test_latex_escape():
 def test_latex_table_compiles(tmp_path):
     row = SurveyRow("odd_name & 100%", "power_mean", "x.py:f", "--torch --grad", 3, 5, 1,
                     "wrong: q=3, x up to 1e3 -- |x| > 100 ~ clamp^{2} #1 $")
-    doc = ("\\documentclass{article}\\usepackage{longtable}\\begin{document}\n" + latex_table([row])
+    doc = ("\\documentclass{article}\\usepackage{longtable,array}\\begin{document}\n" + latex_table([row])
            + "\\end{document}\n")
     (tmp_path / "t.tex").write_text(doc)
     done = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "t.tex"], cwd=tmp_path,

@@ -166,15 +166,14 @@ def latex_escape(text: str) -> str:
 
 def latex_table(rows: list[SurveyRow], caption: str = "Third-party implementations under \\texttt{verify check}"
                 ) -> str:
-    """A ``longtable`` (needs ``\\usepackage{longtable}``): target, kind, options, passed/total, what fails."""
+    """A ``longtable`` (needs ``\\usepackage{longtable,array}``): target, kind, options, passed/total, what fails."""
+    col = r">{\raggedright\arraybackslash}p"
+    head = [r"\hline", r"target & kind & options & passed & what it gets wrong \\", r"\hline"]
     lines = [
-        r"\begin{longtable}{@{}p{0.13\textwidth}p{0.1\textwidth}p{0.18\textwidth}p{0.08\textwidth}"
-        r"p{0.41\textwidth}@{}}",
-        rf"\caption{{{caption}}}\\",
-        r"\hline",
-        r"target & kind & options & passed & what it gets wrong \\",
-        r"\hline",
-        r"\endhead",
+        rf"\begin{{longtable}}{{@{{}}{col}{{0.11\textwidth}}{col}{{0.08\textwidth}}{col}{{0.16\textwidth}}"
+        rf"{col}{{0.07\textwidth}}{col}{{0.44\textwidth}}@{{}}}}",
+        rf"\caption{{{caption}}}\\", *head, r"\endfirsthead",
+        rf"\caption[]{{{caption} (continued)}}\\", *head, r"\endhead",
     ]
     for r in rows:
         passed = f"{r.passed}/{r.total}" + (f", {r.not_run} not run" if r.not_run else "")
