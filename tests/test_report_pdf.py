@@ -86,6 +86,9 @@ def test_front_pages_list_what_the_seed_gets_wrong(built):
     # a statement of the seed that holds is not listed as wrong
     assert "pe.score.add_expansion" not in front
     assert "How to read a verdict" in front
+    # no nearly empty front page (a paragraph spilling one line onto a page of its own)
+    for k, page in enumerate(pages[:contents_page]):
+        assert len(page.split()) > 150, f"front page {k + 1} is nearly empty: {page[:200]!r}"
 
 
 def test_figures_name_their_claims_and_claims_refer_to_figures(built):

@@ -198,8 +198,8 @@ HOW_TO_READ = (
 
 def render_front(topics: Sequence[Topic], results: dict[str, ClaimResult], mutants: Sequence[MutantResult],
                  version: str, sections: Sequence[tuple[str, str]] = ()) -> str:
-    """Title, what the seed gets wrong (generated table), what holds and what was added (counts), how to
-    read a verdict, and any extra front sections ``(title, latex)``; the contents follow."""
+    """Title, how to read a verdict, what the seed gets wrong (generated table), what holds and what was
+    added (counts), and any extra front sections ``(title, latex)``; the contents follow."""
     all_res = [results[c.id] for t in topics for c in t.claims if c.id in results]
     wrong = wrong_in_seed(topics, results)
     n_ref = sum(r.verdict == "refuted" for r in wrong)
@@ -222,6 +222,7 @@ def render_front(topics: Sequence[Topic], results: dict[str, ClaimResult], mutan
         rf"\textbf{{{n_ref} are false as written}} and \textbf{{{n_if} hold only under a condition the seed does "
         r"not state}. Each row names where the seed says it, how it fails, and the correct statement; the "
         r"claim's section holds the proof, the evidence and the mutants. Rows link to their claims.",
+        r"{\small" + HOW_TO_READ + r"\par}",  # before the table: the reader needs it to read the table
         r"\section*{What the seed gets wrong}\addcontentsline{toc}{section}{What the seed gets wrong}"
         r"\label{sec:front-wrong}",
         render_wrong_table(topics, results),
@@ -235,7 +236,6 @@ def render_front(topics: Sequence[Topic], results: dict[str, ClaimResult], mutan
            + ", ".join(rf"\hyperref[{claim_label(r.claim.id)}]{{\texttt{{{breakable_id(r.claim.id)}}}}}"
                        for r in beyond_wrong) + ")" if beyond_wrong else "") + ".",
         r"\par\medskip\noindent" + render_counts_table(topics, results, mutants),
-        HOW_TO_READ,
     ]
     for title, body in sections:
         out.append(rf"\section*{{{escape(title)}}}\addcontentsline{{toc}}{{section}}{{{escape(title)}}}")
