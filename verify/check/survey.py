@@ -30,6 +30,8 @@ TARGETS: tuple[tuple[str, str, str, dict], ...] = (
     ("verify", "encoding", "verify", {"convention": "transformer"}),
     ("verify", "softmax", "verify", {}),
     ("verify", "power_mean", "verify", {}),
+    ("verify.torch", "softmax", "verify", {"torch": True, "grad": True}),
+    ("verify.torch", "power_mean", "verify", {"torch": True, "grad": True}),
 )
 
 
@@ -128,6 +130,8 @@ def _available(kind: str, target: str, options: dict) -> bool:
     if kind not in registry():
         return False
     if target == "pyg" and importlib.util.find_spec("torch_geometric") is None:
+        return False
+    if options.get("torch") and importlib.util.find_spec("torch") is None:
         return False
     if options.get("grad") and importlib.util.find_spec("verify.check.grad") is None:
         return False
