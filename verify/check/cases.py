@@ -7,7 +7,7 @@ second.  Names read like the array-api-tests ids: ``softmax(t=1e8, ties)``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 
@@ -46,6 +46,18 @@ def _pylit(v: float) -> str:
     if np.isinf(v):
         return "float('inf')" if v > 0 else "-float('inf')"
     return repr(float(v))
+
+
+def output_array(out: Any) -> dict:
+    """A target's output as a numpy array (torch tensors detached and moved to the CPU), and whether it
+    carried a dtype (a list does not): ``{"out": array, "typed": bool}``."""
+    typed = hasattr(out, "dtype")
+    if hasattr(out, "detach"):
+        out = out.detach().cpu().numpy()
+    arr = np.asarray(out)
+    if arr.dtype.kind not in "fiub":
+        raise TypeError(f"the target returned {type(out).__name__} (dtype {arr.dtype}), not an array of numbers")
+    return {"out": arr, "typed": typed}
 
 
 def _segments(rng: np.random.Generator, sizes: list[int], shuffle: bool = True) -> np.ndarray:

@@ -7,6 +7,7 @@ import json
 import math
 import sys
 
+from ..cli import _positive_int
 from .kinds import registry
 
 CONVENTIONS = ("seed-formula", "seed-code", "transformer")
@@ -65,16 +66,6 @@ def _epilog() -> str:
         more.append("  verify check encoding seed --convention seed-formula   exit 1, diagnosed")
     more.append("  verify check softmax verify --torch --grad      gradients against closed forms")
     return EPILOG.format(kinds=kind_lines, builtins=builtins, more="\n".join(more))
-
-
-def _positive_int(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {v}")
-    return v
 
 
 def _positive_float(text: str) -> float:

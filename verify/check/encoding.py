@@ -50,6 +50,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..positional.encoding import CONVENTIONS, frequency_denominator, positions, row_layout
+from .cases import output_array as _as_output
 from .seed_get_E import get_E as seed_get_E
 
 DEFAULT_CONVENTION = "transformer"
@@ -230,17 +231,6 @@ def _params(fn: Callable) -> set[str]:
     if any(q.kind == q.VAR_KEYWORD for q in pars):
         return {"dtype", "convention", "positions_first"}
     return {q.name for q in pars if q.kind in (q.POSITIONAL_OR_KEYWORD, q.KEYWORD_ONLY)}
-
-
-def _as_output(out: Any) -> dict:
-    """The target's output as a numpy array, and whether it carried a dtype (a list does not)."""
-    typed = hasattr(out, "dtype")
-    if hasattr(out, "detach"):
-        out = out.detach().cpu().numpy()
-    arr = np.asarray(out)
-    if arr.dtype.kind not in "fiub":
-        raise TypeError(f"the target returned {type(out).__name__} (dtype {arr.dtype}), not an array of numbers")
-    return {"out": arr, "typed": typed}
 
 
 class EncodingKind:

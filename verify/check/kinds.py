@@ -26,7 +26,7 @@ from typing import Any, Callable, Protocol
 import mpmath
 import numpy as np
 
-from .cases import CASES, KINDS as PARAMS, Case, eta_cases
+from .cases import CASES, KINDS as PARAMS, Case, eta_cases, output_array as _as_numpy
 
 
 class Kind(Protocol):  # pragma: no cover - a description, implemented by the kind objects
@@ -361,17 +361,6 @@ def _torch_builtin(fn: Callable) -> Callable:
         return fn(x, index, num_segments, as_tensor(p, x))
 
     return torch_target
-
-
-def _as_numpy(out: Any) -> dict:
-    """The target's output as a numpy array, and whether it carried a dtype (a list does not)."""
-    typed = hasattr(out, "dtype")
-    if hasattr(out, "detach"):
-        out = out.detach().cpu().numpy()
-    arr = np.asarray(out)
-    if arr.dtype.kind not in "fiub":
-        raise TypeError(f"the target returned {type(out).__name__} (dtype {arr.dtype}), not an array of numbers")
-    return {"out": arr, "typed": typed}
 
 
 #: PyTorch Geometric's PowerMeanAggregation(clamp_min=1e-4, clamp_max=100) defaults: a pattern the
