@@ -97,6 +97,7 @@ __all__ = [
 
 _FMAX = float(np.finfo(np.float64).max)
 _LN2 = math.log(2.0)
+_LOG2E = 1.0 / math.log(2.0)                  # log2(e), folded into p in _fast_pow
 # Cody-Waite split of ln 2: k * _LN2_HI is exact for |k| < 2**20.
 _LN2_HI = 6.93147180369123816490e-01
 _LN2_LO = 1.90821492927058770002e-10
@@ -478,13 +479,19 @@ def _fast_pow(Z, p, W):
             if k:
                 np.multiply(Z, Z, out=Z)
         return R
-    # generic p: exp(p log z) is ~30 % faster than np.power.  It costs
-    # eps * (1 + 2 p |log z|) relative in z^p, i.e. after the final 1/q power
+    # generic p: 2**((p log2 e) ln z) is ~1.5x faster than np.power (exp2 is
+    # ~20 % faster than exp here; log2 is slower than log, so the factor
+    # log2 e is folded into the multiply by p).  It costs
+    # eps * (1 + 2.5 p |log z|) relative in z^p, i.e. after the final 1/q power
     # about eps * sum_u w_u |log z_u| <= eps / (e p) per term: an ulp or two.
+    # For p > FMAX / log2 e the folded factor would be inf and ln 1 = 0 would
+    # give inf * 0 = NaN: there exp(p ln z) as it stands (exact 0 or 1 anyway).
+    f2 = p * _LOG2E
+    fold = abs(f2) <= _FMAX
     with np.errstate(divide="ignore", over="ignore"):
-        np.log(Z, out=Z)                     # log 0 = -inf -> exp(-inf) = 0
-        Z *= p                               # p ~ FMAX: -inf, exp(-inf) = 0 (exact)
-    return np.exp(Z, out=Z)
+        np.log(Z, out=Z)                     # log 0 = -inf -> exp2(-inf) = 0
+        Z *= f2 if fold else p               # p ~ FMAX: -inf, exp(-inf) = 0 (exact)
+    return np.exp2(Z, out=Z) if fold else np.exp(Z, out=Z)
 
 
 def _log_ratio(lm, q):
