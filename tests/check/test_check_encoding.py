@@ -17,7 +17,7 @@ import pytest
 
 from verify.check.encoding import BUILTINS, ENCODING, EncodingCase, textbook_encoding
 from verify.check.run import CheckError
-from verify.check.seed_get_E import get_E
+from verify.positional.seed_get_E import get_E
 from verify.cli import main
 from verify.positional.encoding import sinusoidal_encoding
 

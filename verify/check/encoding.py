@@ -51,7 +51,7 @@ import numpy as np
 
 from ..positional.encoding import CONVENTIONS, frequency_denominator, positions, row_layout
 from .cases import output_array as _as_output
-from .seed_get_E import get_E as seed_get_E
+from ..positional.seed_get_E import get_E as seed_get_E
 
 DEFAULT_CONVENTION = "transformer"
 #: Digits of the mpmath reference (a float64 pair hi + lo needs about 32).

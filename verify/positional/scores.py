@@ -18,23 +18,10 @@ from __future__ import annotations
 
 import numpy as np
 
-
-# --- the seed's code cell [4], transcribed literally (only `np` in scope, as in the notebook) -------------
-def seed_get_E(n, p):
-    """Literal transcription of the seed's ``get_E`` (Ex 1b code cell [4])."""
-    i = np.arange(n) + 1
-    k = np.arange(p) + 1
-
-    E = np.zeros((p, n))
-    ii, kk = np.meshgrid(i, k)
-
-    E1 = np.sin(ii * np.exp(-2 * kk * np.log(10000) / 5000))
-    E2 = np.cos(ii * np.exp(-2 * kk * np.log(10000) / 5000))
-    E[k % 2 == 0, :] = E1[k % 2 == 0, :]
-    E[k % 2 == 1, :] = E2[k % 2 == 1, :]
-    return E
+from .seed_get_E import get_E as seed_get_E  # noqa: F401 - the seed's get_E, verbatim (re-exported)
 
 
+# --- the seed's code cell [4]: get_score transcribed literally (get_E: seed_get_E.py, verbatim) -----------
 def seed_get_score(E, X, mode='cat'):
     """Literal transcription of the seed's ``get_score`` (Ex 1b code cell [4])."""
     if mode == 'add':

@@ -1,4 +1,5 @@
-"""The seed's ``get_E``, verbatim (the target ``seed`` of ``verify check encoding``).
+"""The seed's ``get_E``, verbatim: the one transcription every claim, figure and the ``seed`` target of
+``verify check encoding`` use (``verify.positional.scores.seed_get_E``).
 
 Source: the seed document "ML-Physics, Sheet 11" (January 27, 2023), Ex 1b, code cell ``[4]``, in its fuller
 rendering ``/work/shared/seeds/000_071b3f91be3bd846.txt`` (the rougher OCR ``001_2689b72420271246.txt``
