@@ -6,20 +6,7 @@ import numpy as np
 import pytest
 
 from verify.positional import sinusoidal_encoding
-
-
-def seed_get_E(n, p):  # literal transcription of the seed's Ex 1b code cell [4]
-    i = np.arange(n)+1
-    k = np.arange(p)+1
-
-    E = np.zeros((p,n))
-    ii, kk = np.meshgrid(i,k)
-
-    E1 = np.sin(ii*np.exp(-2*kk*np.log(10000)/5000))
-    E2 = np.cos(ii*np.exp(-2*kk*np.log(10000)/5000))
-    E[k % 2 == 0,:] = E1[k % 2 == 0,:]
-    E[k % 2 == 1,:] = E2[k % 2 == 1,:]
-    return E
+from verify.positional.seed_get_E import get_E as seed_get_E  # the seed's cell, verbatim
 
 
 @pytest.mark.parametrize("n,p", [(64, 256), (1, 1), (7, 3), (10, 11)])
