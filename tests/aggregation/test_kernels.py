@@ -692,3 +692,64 @@ def test_layout_argsort_is_the_stable_argsort(monkeypatch, kmax):
     for nth in ("1", "2"):
         monkeypatch.setenv("VERIFY_NUM_THREADS", nth)
         np.testing.assert_array_equal(K._stable_argsort_small(key, kmax), ref)
+
+
+def _partition_case(seed, E=40_000, n_seg=3_000):
+    import verify.aggregation.kernels as K
+    rng = np.random.default_rng(seed)
+    index = rng.integers(0, n_seg, size=E)
+    index[:5] = n_seg - 1
+    lay = K._Layout(index, n_seg + 3)                    # + 3 empty segments
+    ns = len(lay.segs)
+    cuts = np.unique(np.concatenate([[0, ns], rng.integers(0, ns, size=60), [1, 2, 3]]))
+    spans = [(int(a), int(b)) for a, b in zip(cuts[:-1], cuts[1:])]
+    new_start = np.concatenate([[0], np.cumsum(np.bincount(index, minlength=n_seg + 3)[lay.segs])])
+    return K, index, lay, spans, new_start
+
+
+@pytest.mark.parametrize("chunk", [1 << 18, 4096, 1000])
+@pytest.mark.parametrize("nth", [1, 2])
+def test_partition_rows_are_the_global_permutation(monkeypatch, chunk, nth):
+    """Each task's rows from the chunked partition are exactly its slice of the global
+    permutation (grouped by segment in rank order, row order within), however the rows
+    are chunked and on any number of threads."""
+    K, index, lay, spans, new_start = _partition_case(41)
+    monkeypatch.setattr(K, "_PART_CHUNK", chunk)
+    assert K._Partition.usable(spans)
+    part = K._Partition(index, lay, spans, nth)
+    assert len(part.parts) == -(-len(index) // chunk)
+    for t, (a, b) in enumerate(spans):
+        np.testing.assert_array_equal(part.rows(t), lay.perm[new_start[a]:new_start[b]])
+
+
+def test_partition_is_not_used_beyond_its_16_bit_keys():
+    K, index, lay, spans, _ = _partition_case(42)
+    assert K._Partition.usable(spans)
+    assert not K._Partition.usable([(0, 1)] * (K._PART_MAX_TASKS + 1))
+    assert not K._Partition.usable([(0, (1 << 16) + 1)])
+
+
+@pytest.mark.parametrize("which", ["softmax", "power_mean_3.3", "power_mean_0.01", "sum"])
+def test_partition_and_global_permutation_agree_bitwise(monkeypatch, which):
+    """The partition path (unsorted index), its fallback (the global radix permutation, used
+    beyond 2**16 tasks) and a sorted index give bitwise the same results."""
+    import verify.aggregation.kernels as K
+    monkeypatch.setattr(K, "_BLOCK", 1 << 12)             # many tasks of every kind
+    monkeypatch.setattr(K, "_PART_CHUNK", 3000)           # several chunks
+    rng = np.random.default_rng(43)
+    sizes = np.concatenate([rng.integers(1, 40, size=600), [300, 900]])
+    index = np.repeat(np.arange(len(sizes)), sizes)
+    perm = rng.permutation(len(index))
+    x = 0.1 + rng.random((len(index), 7)) * 10.0 ** rng.uniform(-3, 3, size=(len(index), 7))
+    N = len(sizes) + 2
+    fn = {"softmax": lambda xx, ii: softmax_aggregate(xx, ii, N, 0.7, eta=0.5),
+          "power_mean_3.3": lambda xx, ii: power_mean_aggregate(xx, ii, N, 3.3),
+          "power_mean_0.01": lambda xx, ii: power_mean_aggregate(xx, ii, N, 0.01),
+          "sum": lambda xx, ii: segment_sum(xx, ii, N)}[which]
+    part = fn(x[perm], index[perm])
+    monkeypatch.setattr(K, "_PART_MAX_TASKS", 0)
+    glob = fn(x[perm], index[perm])
+    np.testing.assert_array_equal(part, glob)
+    # a sorted index takes the O(E) permutation; the rows of a segment are then in another
+    # order (sums may differ in the last bits), so only closeness is asserted there
+    np.testing.assert_allclose(fn(x, index), part, rtol=1e-13)

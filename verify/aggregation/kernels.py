@@ -37,20 +37,28 @@ Implementation
 * ``C <= 4`` channels: no sort at all; each channel is reduced in the
   original row order with ``np.bincount(weights=...)`` (sums) and
   ``ufunc.at`` (max/min), broadcasting back with a gather ``v[index]``.
-* More channels: segments are grouped by size (a permutation of the rows: one
-  or two stable LSD-radix argsort passes on 16-bit digits of the segment rank
-  if ``index`` is unsorted, an O(E) construction if it is already sorted), so
-  that each block of equal-size segments is a dense ``(n, d, C)`` array.
-  Blocks of about 2**18 elements (2 MiB in float64, the L2 size of the
-  benchmark machine; 2**17 was 4-10 % slower there: more per-block Python
-  and small-array overhead) are gathered into reusable work buffers
-  (they stay in cache), reduced with broadcasting NumPy operations (``out=``,
-  in place) and scattered to the output.  Size classes with few segments are
-  batched into ragged blocks reduced with ``ufunc.reduceat``; very large
-  segments are processed in sub-blocks in two passes (statistics, then sums).
-  Sums over the segment axis of a uniform block use ``np.einsum`` (the same
-  sequential additions as ``add.reduce`` over the middle axis, faster; the
-  softmax's ``sum w x`` without forming the products array).
+* More channels: segments are ordered by (size, id) and cut into tasks, each
+  a contiguous range of that order: a block of equal-size segments, a ragged
+  batch of small size classes, a run of single-row segments, or one segment
+  larger than a block.  The rows of a task are found without sorting the whole
+  index: a stable 16-bit radix argsort of the task id, in chunks of 2**18 rows
+  (in parallel), partitions the rows by task in row order, and the worker that
+  runs the task orders its few thousand rows by segment with a second, cached
+  16-bit argsort (:class:`_Partition`; a sorted index needs neither, its
+  permutation is built in O(E)).  A block of ``n`` segments of size ``d`` is
+  gathered member-major as a dense ``(d, n, C)`` array: ``blk[j]`` is the
+  j-th row of every segment, one contiguous ``(n, C)`` array, so reductions
+  over the segment axis (``ufunc.reduce(axis=0)``: ``out = blk[0]``, then
+  ``out op= blk[j]`` in order) and broadcasts of per-segment values run over
+  long contiguous inner loops (2-3x faster than over the middle axis of an
+  ``(n, d, C)`` array with C ~ 64).  Blocks hold about 2**18 elements (2 MiB
+  in float64; 2**17 was 4-10 % slower on the benchmark machine: more
+  per-block Python and small-array overhead, 2**19 no faster) in reusable
+  work buffers, reduced with broadcasting NumPy operations (``out=``, in
+  place) and scattered to the output.  Ragged batches are reduced with
+  ``ufunc.reduceat``; very large segments in sub-blocks in two passes
+  (statistics, then sums).  The softmax's ``sum w x`` is one ``np.einsum``
+  (the same products and sequential sums, without the products array).
 
 No input or output is clamped.  Intermediate quantities are formed so that
 they can neither overflow nor produce NaN (only *underflow*, which is benign
@@ -69,9 +77,12 @@ distributed over threads (NumPy releases the GIL inside its ufuncs and
 ``take``), as many as the CPUs the process may use, or ``VERIFY_NUM_THREADS``.
 The cut into blocks does not depend on the thread count, so results are
 bitwise identical for any number of threads.  Memory beyond the output: the
-index arrays of the layout (a few ``E``-length integer arrays) and four
-cache-sized work buffers (``_BLOCK`` elements) per thread; ``x`` is never
-copied as a whole.  (A JIT such as numba could fuse the passes further; it
+partition, 6 bytes per row (an int32 row number and a uint16 rank within the
+task; less than the int64 ``index`` itself), a few ``N``-length arrays, and
+three cache-sized float64 work buffers (``_BLOCK`` elements; four for
+non-float64 input) per thread plus the
+chunk-sized transients of the partition while it is built (45 MiB in all at
+E = 5M, C = 64 against 2480 MiB of input); ``x`` is never copied as a whole.  (A JIT such as numba could fuse the passes further; it
 is not used: its compile time would be paid in every fresh process, e.g.
 each forked evidence check, and it would be a heavy binary dependency.)
 """
@@ -280,12 +291,15 @@ class _Layout:
     ``segs``: ids of the non-empty segments ordered by (size, id);
     ``buckets``: list of ``(d, s0, s1, r0)`` -- segments ``segs[s0:s1]`` all
     have size ``d`` and occupy permuted rows ``r0 : r0 + (s1 - s0) * d``;
-    ``perm``: permuted row -> original row (stable within a segment).
+    ``perm``: permuted row -> original row (stable within a segment), or
+    ``None`` if ``build_perm`` is false and the index is unsorted (the rows are
+    then grouped per task by :class:`_Partition`); ``rank``: segment id -> rank
+    in ``segs`` (only where the index is unsorted).
     """
 
-    __slots__ = ("perm", "segs", "buckets", "empty")
+    __slots__ = ("perm", "segs", "buckets", "empty", "rank")
 
-    def __init__(self, idx, num_segments):
+    def __init__(self, idx, num_segments, build_perm=True):
         E = idx.shape[0]
         counts = np.bincount(idx, minlength=num_segments)
         nonempty = np.flatnonzero(counts)
@@ -298,6 +312,7 @@ class _Layout:
         new_start = np.zeros(len(segs) + 1, dtype=np.intp)
         np.cumsum(degs, out=new_start[1:])
         is_sorted = E < 2 or bool(np.all(idx[1:] >= idx[:-1]))
+        self.rank = None
         if is_sorted:
             indptr = np.zeros(num_segments + 1, dtype=np.intp)
             np.cumsum(counts, out=indptr[1:])
@@ -308,13 +323,99 @@ class _Layout:
             rdt = np.uint32 if len(segs) <= (1 << 32) else np.intp
             rank = np.empty(num_segments, dtype=rdt)
             rank[segs] = np.arange(len(segs), dtype=rdt)
-            perm = _stable_argsort_small(rank[idx], len(segs))
+            self.rank = rank
+            perm = _stable_argsort_small(rank[idx], len(segs)) if build_perm else None
         self.perm = perm
         change = np.flatnonzero(degs[1:] != degs[:-1]) + 1
         b0 = np.concatenate(([0], change)).astype(np.intp)
         b1 = np.concatenate((change, [len(segs)])).astype(np.intp)
         self.buckets = [(int(degs[a]), int(a), int(b), int(new_start[a]))
                         for a, b in zip(b0, b1) if b > a]
+
+
+#: rows per chunk of the partition's coarse sort (its transient arrays are chunk-sized)
+_PART_CHUNK = 1 << 18
+#: most tasks the partition handles (its key is uint16); more fall back to the global permutation
+_PART_MAX_TASKS = 1 << 16
+
+
+class _Partition:
+    """The rows of each task, for an unsorted index, without a global sort.
+
+    Every task covers a contiguous range ``[a, b)`` of segment ranks (segments
+    ordered by (size, id), see :class:`_Layout`).  The rows are partitioned by
+    task with a stable radix argsort of a 16-bit task key, in chunks of
+    ``_PART_CHUNK`` rows (in parallel threads); a task's rows are the
+    concatenation of its part of every chunk, so they are in row order whatever
+    the chunking.  The worker that runs the task then orders them by rank with a
+    small stable argsort (cache-resident, in parallel with the other tasks).
+    The result is exactly the task's slice of the global permutation (rows
+    grouped by segment in rank order, row order within a segment), so results do
+    not depend on which of the two is used.  Memory: one int32 per row (intp
+    beyond 2**31 rows) for the partition plus chunk-sized transients, instead of
+    the several E-length arrays of the global two-digit radix sort; and the
+    serial part is one 16-bit key gather instead of a 17-to-32-bit sort.
+    """
+
+    @staticmethod
+    def usable(spans):
+        """Task ids and in-task ranks fit the 16-bit keys."""
+        return len(spans) <= _PART_MAX_TASKS and max(b - a for a, b in spans) <= (1 << 16)
+
+    def __init__(self, idx, lay, spans, nth):
+        T = len(spans)
+        E = idx.shape[0]
+        self.spans = spans
+        sa = np.fromiter((s[0] for s in spans), dtype=np.intp, count=T)
+        sb = np.fromiter((s[1] for s in spans), dtype=np.intp, count=T)
+        ns = len(lay.segs)
+        # per rank: its task (uint16) and its rank within the task (uint16)
+        task_of_rank = np.repeat(np.arange(T, dtype=np.uint16), sb - sa)
+        sub_of_rank = (np.arange(ns, dtype=np.intp) - np.repeat(sa, sb - sa)).astype(np.uint16)
+        rank = lay.rank
+        rdt = np.int32 if E < (1 << 31) else np.intp
+        bounds = list(range(0, E, _PART_CHUNK)) + [E]
+        nch = len(bounds) - 1
+        self.parts = [None] * nch
+        self.subs = [None] * nch
+        self.starts = [None] * nch
+
+        def sort_chunk(h):
+            lo, hi = bounds[h], bounds[h + 1]
+            r = rank[idx[lo:hi]]
+            key = task_of_rank[r]
+            p = np.argsort(key, kind="stable")
+            st = np.zeros(T + 1, dtype=np.intp)
+            np.cumsum(np.bincount(key, minlength=T), out=st[1:])
+            del key
+            self.subs[h] = sub_of_rank[r[p]]      # in-task rank, in partition order
+            del r
+            if lo:
+                p += lo
+            self.parts[h] = p.astype(rdt)
+            self.starts[h] = st
+
+        nth = min(nth, nch)
+        if nth > 1:
+            with ThreadPoolExecutor(max_workers=nth) as ex:
+                list(ex.map(sort_chunk, range(nch)))
+        else:
+            for h in range(nch):
+                sort_chunk(h)
+
+    def rows(self, t):
+        """Rows of task ``t``, grouped by segment in rank order, row order within."""
+        if len(self.parts) == 1:
+            st = self.starts[0]
+            rows = self.parts[0][st[t]:st[t + 1]]
+            sub = self.subs[0][st[t]:st[t + 1]]
+        else:
+            rows = np.concatenate([p[st[t]:st[t + 1]] for p, st in zip(self.parts, self.starts)])
+            sub = np.concatenate([p[st[t]:st[t + 1]] for p, st in zip(self.subs, self.starts)])
+        a, b = self.spans[t]
+        if b - a > 1:
+            rows = rows[np.argsort(sub, kind="stable")]
+        return rows
 
 
 class _Work:
@@ -341,8 +442,14 @@ class _Work:
         return out
 
     def gather(self, rows, n, d):
-        """``n`` segments of ``d`` rows each (``rows`` grouped by segment) as an (n, d, C) float64 array."""
-        return self.gather_rows(rows).reshape(n, d, self.X2.shape[1])
+        """``n`` segments of ``d`` rows each (``rows`` grouped by segment) as a
+        (d, n, C) float64 array: member-major, so that ``blk[j]`` (the j-th row of
+        every segment) is one contiguous (n, C) array and reductions over the
+        segment axis and broadcasts of per-segment values run over long
+        contiguous inner loops (2-3x faster than over the middle axis of an
+        (n, d, C) array with C ~ 64)."""
+        rows = rows.reshape(n, d).T
+        return self.gather_rows(rows.ravel()).reshape(d, n, self.X2.shape[1])
 
     def buf(self, name, shape):
         size = math.prod(shape)
@@ -424,28 +531,6 @@ def _eta_scale(res, d, eta, k=None):
     return split
 
 
-def _reduce(ufunc, X):
-    """Reduce an (n, d, C) block over d.
-
-    NumPy's reduction over the middle axis is slow for few channels; for small
-    ``d`` an explicit loop over the ``d`` slices (each a large (n, C) array
-    operation, in place) is up to several times faster.  Both add in the same
-    sequential order.
-    """
-    n, d, C = X.shape
-    small = d <= 8 if C == 1 else (d * C <= 640 or d <= 4)
-    if ufunc is np.maximum or ufunc is np.minimum:
-        # exact: any order gives the same result; the slice loop is faster than
-        # reduce over the middle axis up to a few dozen slices (wide channels)
-        small = small or (C >= 16 and d <= 24)
-    if small and n * C >= 512:
-        out = X[:, 0, :].copy()
-        for j in range(1, d):
-            ufunc(out, X[:, j, :], out=out)
-        return out
-    return ufunc.reduce(X, axis=1)
-
-
 def _fast_pow(Z, p, W):
     """Return Z**p (p > 0, Z in [0, 1]); Z may be destroyed.
 
@@ -515,7 +600,8 @@ def _series_terms(amax):
 class _G:
     """Geometry of a block of segments.
 
-    uniform: ``n`` segments of equal size ``d`` stored as an (n, d, C) array;
+    uniform: ``n`` segments of equal size ``d`` stored member-major as a
+    (d, n, C) array (``blk[j]`` holds the j-th row of every segment);
     ragged: segments of sizes ``sizes`` stored consecutively as (R, C) rows,
     reduced with ``ufunc.reduceat`` (used to batch many small buckets).
     ``d`` is the size as an int (uniform) or an (n, 1) int64 array (ragged);
@@ -543,18 +629,14 @@ class _G:
         if v.ndim == 0:
             return v
         if self.uniform:
-            return v[:, None, :]
+            return v[None]
         return np.repeat(v, self.sizes, axis=0)
 
     def red(self, ufunc, X, dtype=None):
         if self.uniform:
-            if dtype is not None:
-                return ufunc.reduce(X, axis=1, dtype=dtype)
-            if ufunc is np.add and X.shape[2] >= 2 and X.dtype == np.float64:
-                # the same sequential sums over the middle axis as add.reduce (the
-                # contiguous channel axis stays innermost), ~1.7x faster
-                return np.einsum("ijc->ic", X)
-            return _reduce(ufunc, X)
+            # over the outer axis: out = X[0]; out op= X[j] for j = 1, 2, ...
+            # (sequential, each step one contiguous (n, C) operation)
+            return ufunc.reduce(X, axis=0, dtype=dtype)
         return ufunc.reduceat(X, self.starts, axis=0, dtype=dtype)
 
     def max(self, X):
@@ -821,8 +903,8 @@ class _Softmax(_Base):
         sw = G.sum(A)                                  # >= 1
         if G.uniform and not isinstance(G, _GScatter):
             # sum_u w_u x_u without the product array: the same products and the
-            # same sequential sums over u as (A * blk).sum(axis=1), one pass less
-            swx = np.einsum("ijc,ijc->ic", A, blk)
+            # same sequential sums over u as (A * blk).sum(axis=0), one pass less
+            swx = np.einsum("jic,jic->ic", A, blk)
         else:
             A *= blk
             swx = G.sum(A)                             # sum w x (h)
@@ -1453,15 +1535,16 @@ def _run_core(X2, idx, N, kern, fill, one_d, out):
                 out[nonempty, c] = res[:, 0]
         return out
 
-    lay = _Layout(idx, N)
+    lay = _Layout(idx, N, build_perm=False)
     if lay.empty is not None:
         out[lay.empty] = fill
-    perm, segs = lay.perm, lay.segs
+    segs = lay.segs
     seg_block = min(_BLOCK, _SEG_BLOCK)
     sub_rows = max(1, seg_block // C)
     cap = max(_BLOCK, C)
 
-    def block(W, rows, a, b, G, shape):
+    def block(W, t, a, b, G, shape):
+        rows = rows_of(t)
         blk = W.gather(rows, *shape) if G.uniform else W.gather_rows(rows)
         st = kern.stats(blk, W, G)
         _check_stats(st, kern, X2, one_d)
@@ -1471,18 +1554,19 @@ def _run_core(X2, idx, N, kern, fill, one_d, out):
             sm = kern.sums(blk, st, W, G)
         out[segs[a:b]] = kern.final(st, sm, G)
 
-    def singles(W, r0, a, b):
-        v = W.gather(perm[r0: r0 + b - a], b - a, 1)[:, 0, :]
+    def singles(W, t, a, b):
+        v = W.gather_rows(rows_of(t))
         _check_stats((v, v), kern, X2, one_d)
         out[segs[a:b]] = kern.single(v)
 
-    def large(W, d, j, base):
+    def large(W, t, d, j):
         # a segment larger than a block: two (three) passes over sub-blocks
+        rows = rows_of(t)
         G = _G(d)
         st = None
         for a in range(0, d, sub_rows):
             b = min(d, a + sub_rows)
-            blk = W.gather(perm[base + a: base + b], 1, b - a)
+            blk = W.gather(rows[a:b], 1, b - a)
             st = _combine(st, kern.stats(blk, W, G), kern.comb)
             _check_stats(st, kern, X2, one_d)
         sm = None
@@ -1492,7 +1576,7 @@ def _run_core(X2, idx, N, kern, fill, one_d, out):
             sm = None
             for a in range(0, d, sub_rows):
                 b = min(d, a + sub_rows)
-                blk = W.gather(perm[base + a: base + b], 1, b - a)
+                blk = W.gather(rows[a:b], 1, b - a)
                 part = kern.sums(blk, st, W, G)
                 sm = list(part) if sm is None else [u + v for u, v in zip(sm, part)]
         out[segs[j]] = kern.final(st, sm, G)[0]
@@ -1500,14 +1584,21 @@ def _run_core(X2, idx, N, kern, fill, one_d, out):
     # The work is cut into independent tasks (each writes its own output rows);
     # the cut does not depend on the number of threads, so the result is
     # bitwise the same for any number of threads.
+    # Each task covers the segment ranks [a, b) and the permuted rows [r0, r1)
+    # (``spans``); its rows are looked up when it runs (``rows_of``).
     tasks = []
+    spans = []
     pend = None                                   # [s_first, s_last, r_first, elements, sizes]
+
+    def add(fn, a, b, r0, r1, *args):
+        tasks.append((fn, len(spans)) + args)
+        spans.append((a, b, r0, r1))
 
     def flush():
         if pend is not None:
             sa, sb, ra, _, sizes = pend
             sz = np.concatenate(sizes)
-            tasks.append((block, perm[ra: ra + int(sz.sum())], sa, sb, _G(sizes=sz), None))
+            add(block, sa, sb, ra, ra + int(sz.sum()), sa, sb, _G(sizes=sz), None)
 
     for d, s0, s1, r0 in lay.buckets:
         n_el = (s1 - s0) * d * C
@@ -1527,18 +1618,30 @@ def _run_core(X2, idx, N, kern, fill, one_d, out):
         pend = None
         if d == 1:
             for a in range(s0, s1, sub_rows):
-                tasks.append((singles, r0 + a - s0, a, min(s1, a + sub_rows)))
+                b = min(s1, a + sub_rows)
+                add(singles, a, b, r0 + a - s0, r0 + b - s0, a, b)
             continue
         if d * C <= seg_block:
             per = max(1, _BLOCK // (d * C))
             G = _G(d)
             for a in range(s0, s1, per):
                 b = min(s1, a + per)
-                tasks.append((block, perm[r0 + (a - s0) * d: r0 + (b - s0) * d], a, b, G, (b - a, d)))
+                add(block, a, b, r0 + (a - s0) * d, r0 + (b - s0) * d, a, b, G, (b - a, d))
             continue
         for j in range(s0, s1):
-            tasks.append((large, d, j, r0 + (j - s0) * d))
+            add(large, j, j + 1, r0 + (j - s0) * d, r0 + (j - s0 + 1) * d, d, j)
     flush()
+
+    perm = lay.perm
+    if perm is None and not _Partition.usable([s[:2] for s in spans]):
+        perm = _stable_argsort_small(lay.rank[idx], len(segs))
+    if perm is not None:
+        def rows_of(t):
+            return perm[spans[t][2]:spans[t][3]]
+    else:
+        part = _Partition(idx, lay, [s[:2] for s in spans],
+                          _num_threads() if E * C >= _PARALLEL_MIN else 1)
+        rows_of = part.rows
     _run_tasks(tasks, X2, cap, E * C)
     return out
 
