@@ -701,7 +701,8 @@ def _partition_case(seed, E=40_000, n_seg=3_000):
     index[:5] = n_seg - 1
     lay = K._Layout(index, n_seg + 3)                    # + 3 empty segments
     ns = len(lay.segs)
-    cuts = np.unique(np.concatenate([[0, ns], rng.integers(0, ns, size=60), [1, 2, 3]]))
+    # spans of 1, 2 and 3 segments, one of 600 (> 256: 16-bit in-task keys), random ones
+    cuts = np.unique(np.concatenate([[0, 1, 2, 3, 100, 700, ns], rng.integers(700, ns, size=60)]))
     spans = [(int(a), int(b)) for a, b in zip(cuts[:-1], cuts[1:])]
     new_start = np.concatenate([[0], np.cumsum(np.bincount(index, minlength=n_seg + 3)[lay.segs])])
     return K, index, lay, spans, new_start

@@ -304,7 +304,10 @@ class _Layout:
         counts = np.bincount(idx, minlength=num_segments)
         nonempty = np.flatnonzero(counts)
         deg = counts[nonempty]
-        order = np.argsort(deg, kind="stable")
+        # radix argsort on the narrowest unsigned type (timsort on int64 is ~10x slower)
+        dmax = int(deg.max()) if len(deg) else 0
+        kdt = np.uint16 if dmax < (1 << 16) else np.uint32 if dmax < (1 << 32) else deg.dtype
+        order = np.argsort(deg.astype(kdt, copy=False), kind="stable")
         segs = nonempty[order]
         degs = deg[order]
         self.segs = segs
@@ -414,6 +417,8 @@ class _Partition:
             sub = np.concatenate([p[st[t]:st[t + 1]] for p, st in zip(self.subs, self.starts)])
         a, b = self.spans[t]
         if b - a > 1:
+            if b - a <= 256:
+                sub = sub.astype(np.uint8)            # one radix pass instead of two
             rows = rows[np.argsort(sub, kind="stable")]
         return rows
 
@@ -1633,7 +1638,9 @@ def _run_core(X2, idx, N, kern, fill, one_d, out):
     flush()
 
     perm = lay.perm
-    if perm is None and not _Partition.usable([s[:2] for s in spans]):
+    if perm is None and (E <= _PART_CHUNK or not _Partition.usable([s[:2] for s in spans])):
+        # up to one chunk of rows the global permutation is cheaper (one sort, no
+        # per-task sorts) and its few E-length arrays are small
         perm = _stable_argsort_small(lay.rank[idx], len(segs))
     if perm is not None:
         def rows_of(t):
