@@ -7,21 +7,12 @@ import inspect
 import pytest
 
 torch = pytest.importorskip("torch")
+from _torch_segments import segment_data as _data  # noqa: E402
 pyg_aggr = pytest.importorskip("torch_geometric.nn.aggr")
 
 from verify.torch import PowerMeanAggregation, SoftmaxAggregation  # noqa: E402
 
 F64 = torch.float64
-
-
-def _data(seed=0, positive=False, C=3, sizes=(1, 2, 3, 5, 8), dtype=F64):
-    g = torch.Generator().manual_seed(seed)
-    index = torch.repeat_interleave(torch.arange(len(sizes)), torch.tensor(sizes))
-    index = index[torch.randperm(index.numel(), generator=g)]
-    x = torch.randn(index.numel(), C, generator=g, dtype=dtype)
-    if positive:
-        x = x.abs() + 0.05
-    return x, index, len(sizes)
 
 
 # ------------------------------------------------------------------------- PyTorch Geometric: the swap
