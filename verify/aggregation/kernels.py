@@ -40,13 +40,16 @@ Implementation
 * More channels: segments are ordered by (size, id) and cut into tasks, each
   a contiguous range of that order: a block of equal-size segments, a ragged
   batch of small size classes, a run of single-row segments, or one segment
-  larger than a block.  The rows of a task are found without sorting the whole
-  index: a stable 16-bit radix argsort of the task id, in chunks of 2**18 rows
-  (in parallel), partitions the rows by task in row order, and the worker that
-  runs the task orders its few thousand rows by segment with a second, cached
-  16-bit argsort (:class:`_Partition`; a sorted index needs neither, its
-  permutation is built in O(E)).  A block of ``n`` segments of size ``d`` is
-  gathered member-major as a dense ``(d, n, C)`` array: ``blk[j]`` is the
+  larger than a block.  For an unsorted index of more than 2**18 rows the rows
+  of a task are found without sorting the whole index: a stable 16-bit radix
+  argsort of the task id, in chunks (in parallel), partitions the rows by task
+  into one contiguous slice per task, in row order, and the worker that runs
+  the task orders its rows by segment with a second, small 16-bit (or 8-bit)
+  argsort (:class:`_Partition`).  Up to 2**18 rows, or beyond 2**16 tasks, the
+  index is sorted globally instead (one stable radix argsort of the segment
+  rank); a sorted index needs no sort, its permutation is built in O(E).
+  A block of ``n`` segments of size ``d`` is gathered member-major as a
+  dense ``(d, n, C)`` array: ``blk[j]`` is the
   j-th row of every segment, one contiguous ``(n, C)`` array, so reductions
   over the segment axis (``ufunc.reduce(axis=0)``: ``out = blk[0]``, then
   ``out op= blk[j]`` in order) and broadcasts of per-segment values run over
@@ -76,13 +79,17 @@ Threads: with ``C > 4`` channels and at least 2**18 elements the blocks are
 distributed over threads (NumPy releases the GIL inside its ufuncs and
 ``take``), as many as the CPUs the process may use, or ``VERIFY_NUM_THREADS``.
 The cut into blocks does not depend on the thread count, so results are
-bitwise identical for any number of threads.  Memory beyond the output: the
-partition, 6 bytes per row (an int32 row number and a uint16 rank within the
-task; less than the int64 ``index`` itself), a few ``N``-length arrays, and
+bitwise identical for any number of threads.  Memory beyond the output:
 three cache-sized float64 work buffers (``_BLOCK`` elements; four for
-non-float64 input) per thread plus the
-chunk-sized transients of the partition while it is built (45 MiB in all at
-E = 5M, C = 64 against 2480 MiB of input); ``x`` is never copied as a whole.  (A JIT such as numba could fuse the passes further; it
+non-float64 input) per thread, a few ``N``-length arrays, and the grouping of
+the rows: for an unsorted int64 index of more than 2**18 rows the partition,
+6 bytes per row (an int32 row number and a uint16 rank within the task; less
+than the ``index`` itself) plus chunk-sized transients while it is built
+(47.5 MiB in all at E = 5M, C = 64, against 2480 MiB of input); for a sorted
+index an 8-byte permutation per row; up to 2**18 rows a few E-length integer
+arrays.  An index of another integer dtype is first converted to int64 (8
+bytes per row).  A float ``x`` is never copied as a whole (integer ``x`` is
+converted to float64 once).  (A JIT such as numba could fuse the passes further; it
 is not used: its compile time would be paid in every fresh process, e.g.
 each forked evidence check, and it would be a heavy binary dependency.)
 """
@@ -336,8 +343,10 @@ class _Layout:
                         for a, b in zip(b0, b1) if b > a]
 
 
-#: rows per chunk of the partition's coarse sort (its transient arrays are chunk-sized)
+#: least rows per chunk of the partition's sort (its transient arrays are chunk-sized) ...
 _PART_CHUNK = 1 << 18
+#: ... and most chunks (the per-chunk, per-task count table stays small for any E)
+_PART_MAX_CHUNKS = 64
 #: most tasks the partition handles (its key is uint16); more fall back to the global permutation
 _PART_MAX_TASKS = 1 << 16
 
@@ -346,18 +355,22 @@ class _Partition:
     """The rows of each task, for an unsorted index, without a global sort.
 
     Every task covers a contiguous range ``[a, b)`` of segment ranks (segments
-    ordered by (size, id), see :class:`_Layout`).  The rows are partitioned by
-    task with a stable radix argsort of a 16-bit task key, in chunks of
-    ``_PART_CHUNK`` rows (in parallel threads); a task's rows are the
-    concatenation of its part of every chunk, so they are in row order whatever
-    the chunking.  The worker that runs the task then orders them by rank with a
-    small stable argsort (cache-resident, in parallel with the other tasks).
-    The result is exactly the task's slice of the global permutation (rows
-    grouped by segment in rank order, row order within a segment), so results do
-    not depend on which of the two is used.  Memory: one int32 per row (intp
-    beyond 2**31 rows) for the partition plus chunk-sized transients, instead of
-    the several E-length arrays of the global two-digit radix sort; and the
-    serial part is one 16-bit key gather instead of a 17-to-32-bit sort.
+    ordered by (size, id), see :class:`_Layout`).  The rows are cut into at most
+    ``_PART_MAX_CHUNKS`` chunks of at least ``_PART_CHUNK`` rows; a first pass
+    counts each chunk's rows per task (a 16-bit task key), which fixes where
+    each chunk's part of each task goes, and a second pass sorts each chunk by
+    the key (stable radix argsort) and scatters its row numbers, with their
+    16-bit rank within the task, to those places (chunks in parallel threads,
+    disjoint destinations).  So every task's rows are one contiguous slice, in
+    row order whatever the chunking; the worker that runs the task orders them
+    by rank with a small stable argsort (uint8 keys up to 256 segments), in
+    parallel with the other tasks.  The result is exactly the task's slice of
+    the global permutation (rows grouped by segment in rank order, row order
+    within a segment), so results do not depend on which of the two is used.
+    Memory: an int32 row number (intp beyond 2**31 rows) and a uint16 in-task
+    rank per row, plus chunk-sized transients and a (chunks x tasks) count
+    table, instead of the several E-length arrays of the global two-digit radix
+    sort; the serial part is two 16-bit key gathers instead of a 17-to-32-bit sort.
     """
 
     @staticmethod
@@ -377,46 +390,58 @@ class _Partition:
         sub_of_rank = (np.arange(ns, dtype=np.intp) - np.repeat(sa, sb - sa)).astype(np.uint16)
         rank = lay.rank
         rdt = np.int32 if E < (1 << 31) else np.intp
-        bounds = list(range(0, E, _PART_CHUNK)) + [E]
-        nch = len(bounds) - 1
-        self.parts = [None] * nch
-        self.subs = [None] * nch
-        self.starts = [None] * nch
+        nch = max(1, min(_PART_MAX_CHUNKS, E // _PART_CHUNK))
+        bounds = [E * h // nch for h in range(nch + 1)]
+        self.nchunks = nch
+        cnt = np.zeros((nch, T), dtype=np.intp)
 
-        def sort_chunk(h):
+        def count(h):
+            lo, hi = bounds[h], bounds[h + 1]
+            cnt[h] = np.bincount(task_of_rank[rank[idx[lo:hi]]], minlength=T)
+
+        self._each(count, nch, nth)
+        off = np.zeros(T + 1, dtype=np.intp)
+        np.cumsum(cnt.sum(axis=0), out=off[1:])
+        # where chunk h's part of task t starts: after task t's parts of chunks < h
+        base = np.cumsum(cnt, axis=0)
+        base -= cnt
+        base += off[:-1]
+        self.off = off
+        self.rows_all = np.empty(E, dtype=rdt)
+        self.subs_all = np.empty(E, dtype=np.uint16)
+
+        def place(h):
             lo, hi = bounds[h], bounds[h + 1]
             r = rank[idx[lo:hi]]
-            key = task_of_rank[r]
-            p = np.argsort(key, kind="stable")
-            st = np.zeros(T + 1, dtype=np.intp)
-            np.cumsum(np.bincount(key, minlength=T), out=st[1:])
-            del key
-            self.subs[h] = sub_of_rank[r[p]]      # in-task rank, in partition order
+            p = np.argsort(task_of_rank[r], kind="stable")
+            st = np.cumsum(cnt[h]) - cnt[h]                  # chunk-local start of each task's part
+            dest = np.repeat(base[h] - st, cnt[h])
+            dest += np.arange(hi - lo, dtype=np.intp)
+            self.subs_all[dest] = sub_of_rank[r[p]]
             del r
             if lo:
                 p += lo
-            self.parts[h] = p.astype(rdt)
-            self.starts[h] = st
+            self.rows_all[dest] = p
 
-        nth = min(nth, nch)
+        self._each(place, nch, nth)
+
+    @staticmethod
+    def _each(fn, n, nth):
+        nth = min(nth, n)
         if nth > 1:
             with ThreadPoolExecutor(max_workers=nth) as ex:
-                list(ex.map(sort_chunk, range(nch)))
+                list(ex.map(fn, range(n)))
         else:
-            for h in range(nch):
-                sort_chunk(h)
+            for h in range(n):
+                fn(h)
 
     def rows(self, t):
         """Rows of task ``t``, grouped by segment in rank order, row order within."""
-        if len(self.parts) == 1:
-            st = self.starts[0]
-            rows = self.parts[0][st[t]:st[t + 1]]
-            sub = self.subs[0][st[t]:st[t + 1]]
-        else:
-            rows = np.concatenate([p[st[t]:st[t + 1]] for p, st in zip(self.parts, self.starts)])
-            sub = np.concatenate([p[st[t]:st[t + 1]] for p, st in zip(self.subs, self.starts)])
+        lo, hi = self.off[t], self.off[t + 1]
+        rows = self.rows_all[lo:hi]
         a, b = self.spans[t]
         if b - a > 1:
+            sub = self.subs_all[lo:hi]
             if b - a <= 256:
                 sub = sub.astype(np.uint8)            # one radix pass instead of two
             rows = rows[np.argsort(sub, kind="stable")]
