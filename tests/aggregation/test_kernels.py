@@ -720,7 +720,7 @@ def test_partition_rows_are_the_global_permutation(monkeypatch, chunk, nth):
     part = K._Partition(index, lay, spans, nth)
     assert part.nchunks == max(1, min(K._PART_MAX_CHUNKS, len(index) // chunk))
     for t, (a, b) in enumerate(spans):
-        np.testing.assert_array_equal(part.rows(t), lay.perm[new_start[a]:new_start[b]])
+        np.testing.assert_array_equal(part.rows(t), lay.permutation(index)[new_start[a]:new_start[b]])
 
 
 def test_partition_is_not_used_beyond_its_16_bit_keys():
@@ -747,9 +747,15 @@ def test_partition_and_global_permutation_agree_bitwise(monkeypatch, which):
           "power_mean_3.3": lambda xx, ii: power_mean_aggregate(xx, ii, N, 3.3),
           "power_mean_0.01": lambda xx, ii: power_mean_aggregate(xx, ii, N, 0.01),
           "sum": lambda xx, ii: segment_sum(xx, ii, N)}[which]
+    built = []
+    init = K._Partition.__init__
+    monkeypatch.setattr(K._Partition, "__init__", lambda self, *a: built.append(1) or init(self, *a))
     part = fn(x[perm], index[perm])
+    assert built, "the unsorted index took the partition path"
     monkeypatch.setattr(K, "_PART_MAX_TASKS", 0)
+    built.clear()
     glob = fn(x[perm], index[perm])
+    assert not built, "beyond the 16-bit task keys the global permutation is used"
     np.testing.assert_array_equal(part, glob)
     # a sorted index takes the O(E) permutation; the rows of a segment are then in another
     # order (sums may differ in the last bits), so only closeness is asserted there

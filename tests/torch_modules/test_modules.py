@@ -110,26 +110,19 @@ def test_softmax_spread_beyond_the_float_range():
         assert torch.isfinite(gx).all() and math.isfinite(gt.item())
 
 
-def test_softmax_per_channel_t_of_both_signs():
-    x, index, n = _data(12)
-    t = torch.tensor([2.0, -3.0, 0.0], dtype=F64, requires_grad=True)
-    out = softmax_aggregate(x, index, t, dim_size=n)
+@pytest.mark.parametrize("fn, seed, positive, params, rtol", [
+    (softmax_aggregate, 12, False, [2.0, -3.0, 0.0], 1e-15),            # t of both signs and 0
+    (power_mean_aggregate, 13, True, [2.0, -1.0, 1e-7], 1e-14),         # q of both signs and near 0
+], ids=["softmax_t", "power_mean_q"])
+def test_per_channel_parameter_equals_one_channel_at_a_time(fn, seed, positive, params, rtol):
+    x, index, n = _data(seed, positive=positive)
+    p = torch.tensor(params, dtype=F64, requires_grad=True)
+    out = fn(x, index, p, dim_size=n)
     for ch in range(3):
-        one = softmax_aggregate(x[:, ch:ch + 1], index, float(t[ch].detach()), dim_size=n)
-        assert torch.allclose(out[:, ch:ch + 1], one, rtol=1e-15, atol=0)
-    f = lambda x, t: softmax_aggregate(x, index, t, dim_size=n)  # noqa: E731
-    assert torch.autograd.gradcheck(f, (x.clone().requires_grad_(), t))
-
-
-def test_power_mean_per_channel_q_of_both_signs_and_near_zero():
-    x, index, n = _data(13, positive=True)
-    q = torch.tensor([2.0, -1.0, 1e-7], dtype=F64, requires_grad=True)
-    out = power_mean_aggregate(x, index, q, dim_size=n)
-    for ch in range(3):
-        one = power_mean_aggregate(x[:, ch:ch + 1], index, float(q[ch].detach()), dim_size=n)
-        assert torch.allclose(out[:, ch:ch + 1], one, rtol=1e-14, atol=0)
-    f = lambda x, q: power_mean_aggregate(x, index, q, dim_size=n)  # noqa: E731
-    assert torch.autograd.gradcheck(f, (x.clone().requires_grad_(), q))
+        one = fn(x[:, ch:ch + 1], index, float(p[ch].detach()), dim_size=n)
+        assert torch.allclose(out[:, ch:ch + 1], one, rtol=rtol, atol=0)
+    f = lambda x, p: fn(x, index, p, dim_size=n)  # noqa: E731
+    assert torch.autograd.gradcheck(f, (x.clone().requires_grad_(), p))
 
 
 def _pm_value(m, q):

@@ -255,6 +255,17 @@ def _raise_bad_x(X2, one_d, nonneg, what):
 # segment layout
 # --------------------------------------------------------------------------
 
+def _parallel_map(fn, n, nth):
+    """``fn(0), ..., fn(n - 1)`` on up to ``nth`` threads (in the calling thread if one)."""
+    nth = min(nth, n)
+    if nth > 1:
+        with ThreadPoolExecutor(max_workers=nth) as ex:
+            list(ex.map(fn, range(n)))
+    else:
+        for j in range(n):
+            fn(j)
+
+
 def _stable_argsort_small(key, kmax):
     """Stable argsort of non-negative integer keys < kmax (LSD radix on 16-bit digits).
 
@@ -277,13 +288,7 @@ def _stable_argsort_small(key, kmax):
             low = (key[rows] & 0xFFFF).astype(np.uint16)
             np.take(rows, np.argsort(low, kind="stable"), out=out[offs[j]:offs[j + 1]])
 
-        nth = min(_num_threads(), len(parts))
-        if nth > 1 and key.shape[0] >= _PARALLEL_MIN:
-            with ThreadPoolExecutor(max_workers=nth) as ex:
-                list(ex.map(sort_part, range(len(parts))))
-        else:
-            for j in range(len(parts)):
-                sort_part(j)
+        _parallel_map(sort_part, len(parts), _num_threads() if key.shape[0] >= _PARALLEL_MIN else 1)
         return out
     if kmax <= (1 << 32):
         p1 = np.argsort((key & 0xFFFF).astype(np.uint16), kind="stable")
@@ -298,15 +303,16 @@ class _Layout:
     ``segs``: ids of the non-empty segments ordered by (size, id);
     ``buckets``: list of ``(d, s0, s1, r0)`` -- segments ``segs[s0:s1]`` all
     have size ``d`` and occupy permuted rows ``r0 : r0 + (s1 - s0) * d``;
-    ``perm``: permuted row -> original row (stable within a segment), or
-    ``None`` if ``build_perm`` is false and the index is unsorted (the rows are
-    then grouped per task by :class:`_Partition`); ``rank``: segment id -> rank
-    in ``segs`` (only where the index is unsorted).
+    ``perm``: permuted row -> original row (stable within a segment), built
+    in O(E) for a sorted index, else only by :meth:`permutation` when asked
+    (large unsorted inputs group their rows per task with :class:`_Partition`
+    instead); ``rank``: segment id -> rank in ``segs`` (only where the index is
+    unsorted).
     """
 
     __slots__ = ("perm", "segs", "buckets", "empty", "rank")
 
-    def __init__(self, idx, num_segments, build_perm=True):
+    def __init__(self, idx, num_segments):
         E = idx.shape[0]
         counts = np.bincount(idx, minlength=num_segments)
         nonempty = np.flatnonzero(counts)
@@ -323,24 +329,30 @@ class _Layout:
         np.cumsum(degs, out=new_start[1:])
         is_sorted = E < 2 or bool(np.all(idx[1:] >= idx[:-1]))
         self.rank = None
+        self.perm = None
         if is_sorted:
             indptr = np.zeros(num_segments + 1, dtype=np.intp)
             np.cumsum(counts, out=indptr[1:])
             perm = np.arange(E, dtype=np.intp)
             perm += np.repeat(indptr[segs] - new_start[:-1], degs)
+            self.perm = perm
         else:
             # ranks as uint32 (half the memory of intp) when they fit
             rdt = np.uint32 if len(segs) <= (1 << 32) else np.intp
             rank = np.empty(num_segments, dtype=rdt)
             rank[segs] = np.arange(len(segs), dtype=rdt)
             self.rank = rank
-            perm = _stable_argsort_small(rank[idx], len(segs)) if build_perm else None
-        self.perm = perm
         change = np.flatnonzero(degs[1:] != degs[:-1]) + 1
         b0 = np.concatenate(([0], change)).astype(np.intp)
         b1 = np.concatenate((change, [len(segs)])).astype(np.intp)
         self.buckets = [(int(degs[a]), int(a), int(b), int(new_start[a]))
                         for a, b in zip(b0, b1) if b > a]
+
+    def permutation(self, idx):
+        """The global permutation (for an unsorted index: a stable radix argsort of the ranks, once)."""
+        if self.perm is None:
+            self.perm = _stable_argsort_small(self.rank[idx], len(self.segs))
+        return self.perm
 
 
 #: least rows per chunk of the partition's sort (its transient arrays are chunk-sized) ...
@@ -399,7 +411,7 @@ class _Partition:
             lo, hi = bounds[h], bounds[h + 1]
             cnt[h] = np.bincount(task_of_rank[rank[idx[lo:hi]]], minlength=T)
 
-        self._each(count, nch, nth)
+        _parallel_map(count, nch, nth)
         off = np.zeros(T + 1, dtype=np.intp)
         np.cumsum(cnt.sum(axis=0), out=off[1:])
         # where chunk h's part of task t starts: after task t's parts of chunks < h
@@ -423,17 +435,7 @@ class _Partition:
                 p += lo
             self.rows_all[dest] = p
 
-        self._each(place, nch, nth)
-
-    @staticmethod
-    def _each(fn, n, nth):
-        nth = min(nth, n)
-        if nth > 1:
-            with ThreadPoolExecutor(max_workers=nth) as ex:
-                list(ex.map(fn, range(n)))
-        else:
-            for h in range(n):
-                fn(h)
+        _parallel_map(place, nch, nth)
 
     def rows(self, t):
         """Rows of task ``t``, grouped by segment in rank order, row order within."""
@@ -1565,7 +1567,7 @@ def _run_core(X2, idx, N, kern, fill, one_d, out):
                 out[nonempty, c] = res[:, 0]
         return out
 
-    lay = _Layout(idx, N, build_perm=False)
+    lay = _Layout(idx, N)
     if lay.empty is not None:
         out[lay.empty] = fill
     segs = lay.segs
@@ -1662,18 +1664,18 @@ def _run_core(X2, idx, N, kern, fill, one_d, out):
             add(large, j, j + 1, r0 + (j - s0) * d, r0 + (j - s0 + 1) * d, d, j)
     flush()
 
-    perm = lay.perm
-    if perm is None and (E <= _PART_CHUNK or not _Partition.usable([s[:2] for s in spans])):
-        # up to one chunk of rows the global permutation is cheaper (one sort, no
-        # per-task sorts) and its few E-length arrays are small
-        perm = _stable_argsort_small(lay.rank[idx], len(segs))
-    if perm is not None:
+    ranges = [s[:2] for s in spans]
+    if lay.perm is None and E > _PART_CHUNK and _Partition.usable(ranges):
+        part = _Partition(idx, lay, ranges, _num_threads() if E * C >= _PARALLEL_MIN else 1)
+        rows_of = part.rows
+    else:
+        # a sorted index, up to one chunk of rows (the global permutation is then
+        # cheaper: one sort, no per-task sorts, small arrays) or beyond the
+        # partition's 16-bit keys
+        perm = lay.permutation(idx)
+
         def rows_of(t):
             return perm[spans[t][2]:spans[t][3]]
-    else:
-        part = _Partition(idx, lay, [s[:2] for s in spans],
-                          _num_threads() if E * C >= _PARALLEL_MIN else 1)
-        rows_of = part.rows
     _run_tasks(tasks, X2, cap, E * C)
     return out
 
